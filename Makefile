@@ -1,0 +1,61 @@
+# Haven: two commands. `make run` serves the demo; `make test` runs every test.
+# Everything is installed into .venv (Python) and node_modules (npm); nothing by hand.
+
+PYTHON ?= python3.11
+VENV   := .venv
+PY     := $(VENV)/bin/python
+PIP    := $(VENV)/bin/pip
+HAVEN  := $(VENV)/bin/haven
+PORT   ?= 8000
+BENCH_SCALE ?= large
+
+.PHONY: run test bench lint install install-test assets migrate demo browser clean
+
+## run: install, build assets, migrate the embedded SQLite database, load the demo partnership, serve
+run: install assets
+	$(HAVEN) migrate --no-input
+	$(HAVEN) demo
+	$(HAVEN) runserver 127.0.0.1:$(PORT)
+
+## test: install what tests need (incl. Debian chromium) and run the whole suite
+test: install-test assets browser
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+## bench: seed (or reuse) a database at BENCH_SCALE and print benchmark figures
+bench: install assets
+	$(HAVEN) bench --scale $(BENCH_SCALE)
+
+lint: install-test
+	$(VENV)/bin/ruff check haven tests
+
+$(VENV)/bin/activate:
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+
+# Reinstall only when the pins or the project metadata change.
+$(VENV)/.installed: $(VENV)/bin/activate pyproject.toml requirements.lock
+	$(PIP) install --quiet -c requirements.lock -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed pyproject.toml requirements.lock
+	$(PIP) install --quiet -c requirements.lock -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+assets: node_modules/.package-lock.json $(VENV)/.installed
+	$(PY) scripts/build_assets.py
+
+# Browser tests drive Debian's chromium; install it when missing (root on these machines).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing Debian chromium for the browser tests"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+clean:
+	rm -rf $(VENV) node_modules haven/static/dist

@@ -1,0 +1,69 @@
+"""Roles and the capabilities they grant.
+
+A role says *what* a user may do (capabilities); scope says *which children* (see
+``haven.core.access``). Capabilities are plain strings so that a module can declare its own
+without touching this file: ``register_capability("care.record_placement", roles=[...])``.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class Role(models.TextChoices):
+    SOCIAL_WORKER = "social_worker", "Social worker"
+    TEAM_MANAGER = "team_manager", "Team manager"
+    MASH_OFFICER = "mash_officer", "MASH officer"
+    CP_CHAIR_IRO = "cp_chair_iro", "Child protection chair / IRO"
+    PERSONAL_ADVISER = "personal_adviser", "Personal adviser"
+    FOSTERING_ADOPTION = "fostering_adoption", "Fostering and adoption worker"
+    YOUTH_JUSTICE = "youth_justice", "Youth justice worker"
+    PERFORMANCE_ANALYST = "performance_analyst", "Performance analyst"
+    AUDITOR = "auditor", "Auditor"
+    SYSTEM_ADMINISTRATOR = "system_administrator", "System administrator"
+    PARTNER_READ_ONLY = "partner_read_only", "Partner agency (read only)"
+
+
+PRACTITIONERS = [
+    Role.SOCIAL_WORKER,
+    Role.TEAM_MANAGER,
+    Role.MASH_OFFICER,
+    Role.CP_CHAIR_IRO,
+    Role.PERSONAL_ADVISER,
+    Role.FOSTERING_ADOPTION,
+    Role.YOUTH_JUSTICE,
+]
+
+# Scope: roles whose holders see every child of the authorities their teams serve. All other
+# roles see only children allocated to them or to their team.
+AUTHORITY_WIDE_ROLES = {
+    *PRACTITIONERS,
+    Role.PERFORMANCE_ANALYST,
+    Role.AUDITOR,
+}
+
+CAPABILITIES: dict[str, set[str]] = {}
+
+
+def register_capability(name: str, roles) -> None:
+    """Grant capability ``name`` to each role in ``roles`` (idempotent; adds to earlier grants)."""
+    CAPABILITIES.setdefault(name, set()).update(str(r) for r in roles)
+
+
+def capabilities_for(roles) -> set[str]:
+    roles = {str(r) for r in roles}
+    return {cap for cap, granted in CAPABILITIES.items() if granted & roles}
+
+
+# --- the foundation's capabilities ------------------------------------------------------------
+register_capability("people.view", [*PRACTITIONERS, Role.PERFORMANCE_ANALYST, Role.AUDITOR, Role.PARTNER_READ_ONLY])
+register_capability("people.search", [*PRACTITIONERS, Role.PERFORMANCE_ANALYST, Role.AUDITOR, Role.PARTNER_READ_ONLY])
+register_capability("people.create", PRACTITIONERS)
+register_capability("people.edit", PRACTITIONERS)
+register_capability("people.export", [Role.TEAM_MANAGER, Role.PERFORMANCE_ANALYST, Role.AUDITOR])
+register_capability("people.allocate", [Role.TEAM_MANAGER])
+register_capability("people.restrict", [Role.TEAM_MANAGER, Role.SYSTEM_ADMINISTRATOR])
+register_capability("people.break_glass", [*PRACTITIONERS, Role.AUDITOR])
+register_capability("audit.view", [Role.SYSTEM_ADMINISTRATOR, Role.AUDITOR])
+register_capability("audit.export", [Role.SYSTEM_ADMINISTRATOR, Role.AUDITOR])
+register_capability("audit.break_glass_report", [Role.SYSTEM_ADMINISTRATOR, Role.AUDITOR, Role.TEAM_MANAGER])

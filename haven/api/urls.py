@@ -1,0 +1,32 @@
+"""/api/v1: the JSON API (django-ninja, OpenAPI 3 at /api/v1/openapi.json).
+
+Authentication is the signed-in, MFA-verified session (the same deny-by-default middleware as
+the pages); every endpoint checks a capability and applies the same scope as the pages.
+"""
+
+from django.core.exceptions import PermissionDenied
+from ninja import NinjaAPI
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import django_auth
+
+from haven.people.api import router as people_router
+
+api = NinjaAPI(
+    title="Haven API", version="1", urls_namespace="api", auth=django_auth,
+    description="Haven's case records. Every call is permission-checked and scoped; every read of a "
+                "person's record is written to the access log.",
+)
+
+
+@api.exception_handler(PermissionDenied)
+def permission_denied(request, exc):
+    return api.create_response(request, {"detail": str(exc) or "Permission denied"}, status=403)
+
+
+@api.exception_handler(NinjaValidationError)
+def validation_error(request, exc):
+    return api.create_response(request, {"detail": "Invalid input", "errors": exc.errors}, status=422)
+
+
+api.add_router("/people", people_router)
+urlpatterns = api.urls[0]

@@ -1,0 +1,420 @@
+"""``haven seed``: a deterministic synthetic partnership.
+
+Three authorities with their public codes (Westminster E09000033/213, Hammersmith and Fulham
+E09000013/205, Kensington and Chelsea E09000020/207), their teams, a user of every role, and
+families: adults and children with plausible names, dates, identifiers (NHS numbers from the
+999 range that the NHS reserves for testing), relationships, households and address histories.
+The same ``--seed`` and ``--as-of`` give the same data.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import random
+import sys
+import time
+from dataclasses import dataclass
+
+from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from haven.accounts.models import LocalAuthority, Membership, Partnership, Team, User
+from haven.accounts.roles import Role
+from haven.core.codes import Disability, Religion
+from haven.core.validators import nhs_check_digit, upn_check_letter
+from haven.people import names as name_rules
+from haven.people.models import (
+    Address, Allocation, Household, HouseholdMember, LocalIdSequence, Person, PersonAlias,
+    PersonDisability, PersonFlag, PersonNameToken, Relationship,
+)
+
+from . import names
+
+# families per authority
+SCALES = {"tiny": 12, "small": 150, "medium": 2_000, "large": 22_000}
+DEMO_PASSWORD = "haven-demo-2026"
+
+AUTHORITIES = [
+    # name, ONS, LEA, child id prefix
+    ("Westminster", "E09000033", "213", "WCC"),
+    ("Hammersmith and Fulham", "E09000013", "205", "HF"),
+    ("Kensington and Chelsea", "E09000020", "207", "RBKC"),
+]
+LOCAL_TEAMS = [
+    "Assessment and Intervention", "Family Support and Child Protection", "Looked After Children",
+    "Leaving Care", "Youth Offending Service", "Early Help",
+]
+SHARED_TEAMS = ["Tri-borough MASH", "Tri-borough Fostering and Adoption", "Child Protection and Reviewing",
+                "Performance and Quality", "Systems", "Partner agencies"]
+
+# Demo users: username, first, last, role, team (None: shared team named in the tuple), LEA
+DEMO_USERS = [
+    ("sam.worker", "Sam", "Okoro", Role.SOCIAL_WORKER, "Assessment and Intervention", "213"),
+    ("tara.manager", "Tara", "Lindqvist", Role.TEAM_MANAGER, "Assessment and Intervention", "213"),
+    ("mo.mash", "Mo", "Achterberg", Role.MASH_OFFICER, "Tri-borough MASH", "213"),
+    ("iris.chair", "Iris", "Fairweather", Role.CP_CHAIR_IRO, "Child Protection and Reviewing", "213"),
+    ("pat.adviser", "Pat", "Quennell", Role.PERSONAL_ADVISER, "Leaving Care", "213"),
+    ("fern.fostering", "Fern", "Ollerenshaw", Role.FOSTERING_ADOPTION, "Tri-borough Fostering and Adoption", "213"),
+    ("yan.yj", "Yan", "Brightwater", Role.YOUTH_JUSTICE, "Youth Offending Service", "213"),
+    ("ada.analyst", "Ada", "Penhaligon", Role.PERFORMANCE_ANALYST, "Performance and Quality", "213"),
+    ("aud.auditor", "Aud", "Merriweather", Role.AUDITOR, "Performance and Quality", "213"),
+    ("sys.admin", "Sys", "Kettleby", Role.SYSTEM_ADMINISTRATOR, "Systems", "213"),
+    ("pc.partner", "Pip", "Constable", Role.PARTNER_READ_ONLY, "Partner agencies", "213"),
+    ("hana.worker", "Hana", "Strachan", Role.SOCIAL_WORKER, "Assessment and Intervention", "205"),
+    ("kit.worker", "Kit", "Marchbank", Role.SOCIAL_WORKER, "Assessment and Intervention", "207"),
+]
+
+ETHNICITY_WEIGHTS = {
+    "WBRI": 28, "WIRI": 2, "WOTH": 14, "WROM": 1, "MWBC": 4, "MWBA": 2, "MWAS": 2, "MOTH": 5,
+    "AIND": 3, "APKN": 2, "ABAN": 4, "AOTH": 5, "BCRB": 5, "BAFR": 11, "BOTH": 3, "CHNE": 1,
+    "OOTH": 6, "REFU": 1, "NOBT": 1,
+}
+LANGUAGE_BY_ETHNICITY = {
+    "BAFR": ["ENG", "ENG", "SOM", "TIR", "AMH", "FRN"], "ABAN": ["ENG", "BEN"], "APKN": ["ENG", "URD"],
+    "OOTH": ["ENG", "ARA", "FAS", "KUR"], "WOTH": ["ENG", "POL", "POR", "SPA", "ITA", "RUM"],
+    "WROM": ["RUM", "ENG"],
+}
+
+
+def demo_totp_secret(username: str) -> bytes:
+    """Demo-only: a fixed TOTP key per demo user, so the README can print it."""
+    return hashlib.sha1(f"haven-demo-totp:{username}".encode()).digest()[:20]
+
+
+def demo_totp_base32(username: str) -> str:
+    return base64.b32encode(demo_totp_secret(username)).decode()
+
+
+@dataclass
+class Counts:
+    families: int = 0
+    people: int = 0
+    children: int = 0
+    relationships: int = 0
+    addresses: int = 0
+
+
+class Seeder:
+    def __init__(self, *, scale: str = "small", seed: int = 1, as_of: dt.date | None = None, out=None,
+                 families_per_authority: int | None = None):
+        if scale not in SCALES:
+            raise ValueError(f"scale must be one of {', '.join(SCALES)}")
+        self.scale = scale
+        self.rng = random.Random(seed)
+        self.today = as_of or dt.date.today()
+        self.out = out or sys.stdout
+        self.families = families_per_authority or SCALES[scale]
+        self.counts = Counts()
+        self.nhs_counter = 0
+        self.upn_counter = 0
+
+    # -- helpers ---------------------------------------------------------------------------
+    def log(self, message: str) -> None:
+        self.out.write(message + "\n")
+        self.out.flush()
+
+    def date_between(self, start: dt.date, end: dt.date) -> dt.date:
+        if end <= start:
+            return start
+        return start + dt.timedelta(days=self.rng.randrange((end - start).days))
+
+    def birth_date(self, min_age: float, max_age: float) -> dt.date:
+        start = self.today - dt.timedelta(days=int(max_age * 365.25))
+        end = self.today - dt.timedelta(days=int(min_age * 365.25))
+        return self.date_between(start, end)
+
+    def nhs_number(self) -> str:
+        while True:
+            self.nhs_counter += 1
+            first_nine = f"999{self.nhs_counter:06d}"
+            check = nhs_check_digit(first_nine)
+            if check is not None:
+                return f"{first_nine}{check}"
+
+    def upn(self, lea: str, born: dt.date) -> str:
+        self.upn_counter += 1
+        school = 2000 + self.upn_counter % 7000
+        year = (born.year + 5) % 100
+        serial = self.upn_counter % 1000
+        body = f"{lea}{school:04d}{year:02d}{serial:03d}"
+        return upn_check_letter(body) + body
+
+    def postcode(self, lea: str) -> str:
+        district = self.rng.choice(names.DISTRICTS[lea])
+        letters = "".join(self.rng.choice(names.UNIT_LETTERS) for _ in range(2))
+        return f"{district} {self.rng.randint(1, 9)}{letters}"
+
+    def street_address(self) -> str:
+        if self.rng.random() < 0.5:
+            return f"Flat {self.rng.randint(1, 60)}, {self.rng.randint(1, 200)} {self.rng.choice(names.STREETS)}"
+        return f"{self.rng.randint(1, 250)} {self.rng.choice(names.STREETS)}"
+
+    def ethnicity(self) -> str:
+        codes, weights = zip(*ETHNICITY_WEIGHTS.items(), strict=True)
+        return self.rng.choices(codes, weights)[0]
+
+    # -- structure -------------------------------------------------------------------------
+    @transaction.atomic
+    def build_structure(self):
+        partnership, _ = Partnership.objects.get_or_create(name="Tri-borough partnership")
+        self.authorities = []
+        for name, ons, lea, prefix in AUTHORITIES:
+            la, _ = LocalAuthority.objects.get_or_create(
+                lea_code=lea, defaults={"name": name, "ons_code": ons, "child_id_prefix": prefix,
+                                        "partnership": partnership})
+            self.authorities.append(la)
+        self.teams: dict[tuple[str, str], Team] = {}
+        for la in self.authorities:
+            for team_name in LOCAL_TEAMS:
+                team, _ = Team.objects.get_or_create(authority=la, name=f"{la.name} {team_name}")
+                team.serves.add(la)
+                self.teams[(la.lea_code, team_name)] = team
+        lead = self.authorities[0]
+        for team_name in SHARED_TEAMS:
+            team, _ = Team.objects.get_or_create(authority=lead, name=team_name, defaults={"is_shared": True})
+            team.serves.add(*self.authorities)
+            for la in self.authorities:
+                self.teams[(la.lea_code, team_name)] = team
+        self.users = {}
+        for username, first, last, role, team_name, lea in DEMO_USERS:
+            self.users[username] = self.make_user(username, first, last, role, self.teams[(lea, team_name)],
+                                                  home=LocalAuthority.objects.get(lea_code=lea))
+        # Workers to allocate children to: more at larger scales.
+        self.workers: dict[str, list[User]] = {}
+        per_la = max(2, self.families // 120)
+        for la in self.authorities:
+            team = self.teams[(la.lea_code, "Family Support and Child Protection")]
+            staff = []
+            for i in range(per_la):
+                first = self.rng.choice(names.FIRST_F + names.FIRST_M)
+                last = self.rng.choice(names.SURNAMES)
+                staff.append(self.make_user(f"sw{la.lea_code}.{i + 1:03d}", first, last, Role.SOCIAL_WORKER,
+                                            team, home=la, enrol=False))
+            self.workers[la.lea_code] = staff
+
+    def make_user(self, username, first, last, role, team, *, home, enrol=True) -> User:
+        user, created = User.objects.get_or_create(
+            username=username, defaults={"first_name": first, "last_name": last, "home_authority": home,
+                                         "job_title": Role(role).label})
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+        Membership.objects.get_or_create(user=user, team=team, role=role)
+        if enrol and not TOTPDevice.objects.filter(user=user).exists():
+            TOTPDevice.objects.create(user=user, name="Demo authenticator (demo only)", confirmed=True,
+                                      key=demo_totp_secret(username).hex())
+        return user
+
+    # -- families --------------------------------------------------------------------------
+    def run(self) -> Counts:
+        started = time.monotonic()
+        self.build_structure()
+        batch = 1000 if self.families >= 1000 else self.families
+        for la in self.authorities:
+            self.next_local = LocalIdSequence.objects.filter(authority=la).values_list("last_number", flat=True).first() or 0
+            done = 0
+            while done < self.families:
+                n = min(batch, self.families - done)
+                with transaction.atomic():
+                    self.make_families(la, n)
+                    LocalIdSequence.objects.update_or_create(authority=la, defaults={"last_number": self.next_local})
+                done += n
+                if self.families >= 1000:
+                    rate = self.counts.people / max(0.001, time.monotonic() - started)
+                    self.log(f"  {la.name}: {done:,}/{self.families:,} families, {self.counts.people:,} people "
+                             f"so far ({rate:,.0f} people/s)")
+        self.log(f"Seeded {self.counts.families:,} families, {self.counts.people:,} people "
+                 f"({self.counts.children:,} children) in {time.monotonic() - started:.1f}s")
+        return self.counts
+
+    def new_person(self, la, *, kind, first, last, sex, born, ethnicity, **extra) -> Person:
+        self.next_local += 1
+        language = self.rng.choice(LANGUAGE_BY_ETHNICITY.get(ethnicity, ["ENG"]))
+        p = Person(
+            authority=la, kind=kind, local_id=f"{la.child_id_prefix}{self.next_local:07d}",
+            first_name=first, last_name=last, sex=sex, date_of_birth=born, ethnicity=ethnicity,
+            first_language=language, interpreter_needed=language != "ENG" and kind == "adult" and self.rng.random() < 0.4,
+            religion=self.rng.choice(list(Religion.values)),
+            created_at=self.created_at(born), **extra,
+        )
+        if self.rng.random() < (0.95 if kind == "child" else 0.7):
+            p.nhs_number = self.nhs_number()
+        return p
+
+    def created_at(self, born):
+        earliest = max(born or self.today, self.today - dt.timedelta(days=3650))
+        day = self.date_between(earliest, self.today)
+        return dt.datetime.combine(day, dt.time(9, 0), tzinfo=dt.UTC)
+
+    def make_families(self, la, count: int) -> None:
+        rng = self.rng
+        people: list[Person] = []
+        plan = []  # per family: (indices of adults, indices of children, grandparent idx, info)
+        for _ in range(count):
+            surname = rng.choice(names.SURNAMES)
+            ethnicity = self.ethnicity()
+            adults = []
+            mother_age = rng.uniform(22, 48)
+            mother = self.new_person(la, kind="adult", first=rng.choice(names.FIRST_F), last=surname, sex="F",
+                                     born=self.birth_date(mother_age, mother_age + 0.9), ethnicity=ethnicity)
+            adults.append(len(people))
+            people.append(mother)
+            if rng.random() < 0.6:
+                other_surname = surname if rng.random() < 0.6 else rng.choice(names.SURNAMES)
+                father = self.new_person(la, kind="adult", first=rng.choice(names.FIRST_M), last=other_surname,
+                                         sex="M", born=self.birth_date(mother_age + 0.5, mother_age + 8),
+                                         ethnicity=ethnicity if rng.random() < 0.7 else self.ethnicity())
+                adults.append(len(people))
+                people.append(father)
+            children = []
+            n_children = rng.choices([1, 2, 3, 4, 5], [30, 33, 20, 11, 6])[0]
+            oldest_possible = max(0.1, min(17.9, mother_age - 16))
+            twins = rng.random() < 0.03 and n_children >= 2
+            previous_born = None
+            for i in range(n_children):
+                sex = rng.choice("MF")
+                if twins and i == 1 and previous_born:
+                    born = previous_born
+                else:
+                    age = rng.uniform(0, oldest_possible)
+                    born = self.birth_date(age, age + 0.05)
+                child = self.new_person(
+                    la, kind="child", first=rng.choice(names.FIRST_F if sex == "F" else names.FIRST_M),
+                    last=surname, sex=sex, born=born, ethnicity=ethnicity)
+                if born.year >= 2002 and born <= self.today - dt.timedelta(days=4 * 365) and rng.random() < 0.8:
+                    child.upn = self.upn(la.lea_code, born)
+                children.append(len(people))
+                people.append(child)
+                previous_born = born
+            grandparent = None
+            if rng.random() < 0.15:
+                grandparent = len(people)
+                people.append(self.new_person(la, kind="adult", first=rng.choice(names.FIRST_F), last=surname,
+                                              sex="F", born=self.birth_date(mother_age + 20, mother_age + 32),
+                                              ethnicity=ethnicity))
+            unborn = None
+            if rng.random() < 0.02:
+                unborn = len(people)
+                p = self.new_person(la, kind="child", first="Unborn", last=surname, sex="U", born=None,
+                                    ethnicity=ethnicity)
+                p.expected_date_of_birth = self.today + dt.timedelta(days=rng.randint(20, 200))
+                p.nhs_number = ""
+                people.append(p)
+            plan.append((adults, children, grandparent, unborn, surname))
+
+        # Near-duplicate records, as a front door creates by mistake (typo, swapped day/month).
+        dupes = []
+        for _adults, children, *_ in plan:
+            if children and rng.random() < 0.01:
+                original = people[children[0]]
+                copy = self.new_person(la, kind="child", first=original.first_name, last=original.last_name,
+                                       sex=original.sex, born=original.date_of_birth, ethnicity=original.ethnicity)
+                copy.nhs_number = ""
+                d = original.date_of_birth
+                if d.day <= 12 and d.day != d.month:
+                    copy.date_of_birth = dt.date(d.year, d.day, d.month)
+                else:
+                    copy.first_name = original.first_name[:-1] + ("e" if original.first_name[-1] != "e" else "a")
+                dupes.append(copy)
+        people.extend(dupes)
+        for p in people:
+            if p.kind == "child" and rng.random() < 0.002:
+                p.restricted = True
+                p.restricted_reason = "High-profile family (synthetic)"
+        Person.objects.bulk_create(people, batch_size=2000)
+        self.counts.people += len(people)
+        self.counts.children += sum(1 for p in people if p.kind == "child")
+        self.counts.families += count
+
+        tokens = []
+        for p in people:
+            for t in name_rules.tokens(p.first_name, p.last_name):
+                tokens.append(PersonNameToken(person_id=p.pk, token=t))
+
+        rels, households, addresses, aliases, disabilities, flags, allocations = [], [], [], [], [], [], []
+        memberships = []
+        for adults, children, grandparent, unborn, surname in plan:
+            moved_in = self.date_between(self.today - dt.timedelta(days=3650), self.today - dt.timedelta(days=30))
+            postcode = self.postcode(la.lea_code)
+            line = self.street_address()
+            previous = None
+            if rng.random() < 0.35:
+                previous = (self.street_address(), self.postcode(la.lea_code))
+            household = Household(authority=la, name=f"{surname} household, {line.split(', ')[-1]}",
+                                  address=line, postcode=postcode)
+            households.append((household, [*adults, *children] + ([unborn] if unborn is not None else [])))
+            for idx in [*adults, *children]:
+                person = people[idx]
+                start = max(moved_in, person.date_of_birth or moved_in)
+                if previous:
+                    addresses.append(Address(person_id=person.pk, authority=la, line_1=previous[0],
+                                             postcode=previous[1], start_date=person.date_of_birth if idx in children else None,
+                                             end_date=start))
+                addresses.append(Address(person_id=person.pk, authority=la, line_1=line, postcode=postcode,
+                                         start_date=start))
+            mother = people[adults[0]]
+            father = people[adults[1]] if len(adults) > 1 else None
+            if father is not None:
+                split = rng.random() < 0.25
+                rels.append(Relationship(person_id=mother.pk, other_id=father.pk, authority=la,
+                                         type="ex_partner" if split else "partner"))
+            for ci in children:
+                child = people[ci]
+                rels.append(Relationship(person_id=mother.pk, other_id=child.pk, authority=la, type="parent",
+                                         parental_responsibility=True, start_date=child.date_of_birth))
+                if father is not None:
+                    rels.append(Relationship(person_id=father.pk, other_id=child.pk, authority=la, type="parent",
+                                             parental_responsibility=rng.random() < 0.85, start_date=child.date_of_birth))
+                if grandparent is not None:
+                    rels.append(Relationship(person_id=people[grandparent].pk, other_id=child.pk, authority=la,
+                                             type="grandparent", start_date=child.date_of_birth))
+                if rng.random() < 0.04:
+                    disabilities.append(PersonDisability(person_id=child.pk, authority=la,
+                                                         code=rng.choice([c for c in Disability.values if c != "NONE"])))
+                if rng.random() < 0.08:
+                    allocations.append(Allocation(person_id=child.pk, authority=la, role="social_worker",
+                                                  team=self.teams[(la.lea_code, "Family Support and Child Protection")],
+                                                  worker=rng.choice(self.workers[la.lea_code]),
+                                                  start_date=self.date_between(self.today - dt.timedelta(days=400), self.today)))
+            for i, a in enumerate(children):
+                for b in children[i + 1:]:
+                    rels.append(Relationship(person_id=people[a].pk, other_id=people[b].pk, authority=la,
+                                             type="sibling", start_date=max(people[a].date_of_birth, people[b].date_of_birth)))
+            if unborn is not None:
+                rels.append(Relationship(person_id=mother.pk, other_id=people[unborn].pk, authority=la,
+                                         type="parent", parental_responsibility=True))
+            if rng.random() < 0.05:
+                aliases.append(PersonAlias(person_id=mother.pk, authority=la, kind="previous",
+                                           first_name=mother.first_name, last_name=rng.choice(names.SURNAMES)))
+            if father is not None and rng.random() < 0.02:
+                flags.append(PersonFlag(person_id=father.pk, authority=la, kind="risk_to_staff",
+                                        note="Aggressive to visiting staff (synthetic)", start_date=moved_in))
+        for alias in aliases:
+            for t in name_rules.tokens(alias.first_name, alias.last_name):
+                tokens.append(PersonNameToken(person_id=alias.person_id, token=t))
+        PersonNameToken.objects.bulk_create(tokens, batch_size=5000, ignore_conflicts=True)
+        Household.objects.bulk_create([h for h, _ in households], batch_size=2000)
+        for household, members in households:
+            for idx in members:
+                p = people[idx]
+                memberships.append(HouseholdMember(household_id=household.pk, person_id=p.pk, authority=la,
+                                                   start_date=p.date_of_birth if p.kind == "child" else None))
+        HouseholdMember.objects.bulk_create(memberships, batch_size=5000)
+        Address.objects.bulk_create(addresses, batch_size=5000)
+        Relationship.objects.bulk_create(rels, batch_size=5000)
+        PersonAlias.objects.bulk_create(aliases, batch_size=2000)
+        PersonDisability.objects.bulk_create(disabilities, batch_size=2000)
+        PersonFlag.objects.bulk_create(flags, batch_size=2000)
+        Allocation.objects.bulk_create(allocations, batch_size=2000)
+        self.counts.relationships += len(rels)
+        self.counts.addresses += len(addresses)
+        # The demo social worker gets a caseload too.
+        if la.lea_code == "213" and "sam.worker" in self.users and not Allocation.objects.filter(worker=self.users["sam.worker"]).exists():
+            kids = [people[c] for _, cs, *_ in plan for c in cs][:12]
+            Allocation.objects.bulk_create([
+                Allocation(person_id=k.pk, authority=la, role="social_worker", worker=self.users["sam.worker"],
+                           team=self.teams[("213", "Assessment and Intervention")], start_date=self.today - dt.timedelta(days=30))
+                for k in kids])
+

@@ -1,0 +1,12 @@
+from django.urls import include, path
+
+from haven.core.views import pages
+
+urlpatterns = [
+    path("", pages.home, name="home"),
+    path("healthz", pages.healthz, name="healthz"),
+    path("", include("haven.accounts.urls")),
+    path("people/", include("haven.people.urls")),
+    path("audit/", include("haven.audit.urls")),
+    path("api/v1/", include("haven.api.urls")),
+]
