@@ -1,6 +1,5 @@
 import os
 
-os.environ.setdefault("HAVEN_TESTING", "1")
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
 
 import pytest  # noqa: E402

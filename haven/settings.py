@@ -164,6 +164,7 @@ DATETIME_FORMAT = "j F Y, H:i"
 # --- Static files ---------------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
 WHITENOISE_USE_FINDERS = True
 
@@ -182,8 +183,6 @@ LOGGING = {
     "loggers": {"axes": {"handlers": ["console"], "level": "WARNING"}},
 }
 
-if os.environ.get("HAVEN_TESTING") == "1":
-    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 # Accounts are locked by username (AXES_LOCKOUT_PARAMETERS), not by address: council offices sit
 # behind shared addresses, and an address lock would lock out a whole office. See docs/adr/0004.

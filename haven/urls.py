@@ -1,5 +1,6 @@
 from django.urls import include, path
 
+from haven.api.urls import api
 from haven.core.views import pages
 
 urlpatterns = [
@@ -8,5 +9,5 @@ urlpatterns = [
     path("", include("haven.accounts.urls")),
     path("people/", include("haven.people.urls")),
     path("audit/", include("haven.audit.urls")),
-    path("api/v1/", include("haven.api.urls")),
+    path("api/v1/", api.urls),
 ]

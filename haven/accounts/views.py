@@ -62,8 +62,11 @@ def verify(request):
         return _step("/sign-in/set-up/", _next_url(request))
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        device = next((d for d in devices if d.verify_token(form.cleaned_data["token"])), None)
-        if device is None:
+        allowed = [d for d in devices if d.verify_is_allowed()[0]]
+        device = next((d for d in allowed if d.verify_token(form.cleaned_data["token"])), None)
+        if not allowed:
+            form.add_error("token", "You have entered too many wrong codes. Wait a minute, then enter the newest code")
+        elif device is None:
             form.add_error("token", "The security code is not right, or has expired. Try the newest code")
         else:
             otp_login(request, device)

@@ -6,10 +6,10 @@ import datetime as dt
 
 from django.db import transaction
 from django.http import Http404
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
-from haven.api.auth import require
+from haven.api.auth import Capability
 from haven.audit.log import Action, record
 from haven.core.codes import Disability, Ethnicity, Sex
 from haven.core.validators import is_valid_nhs_number, is_valid_upn, normalise_nhs_number, normalise_upn
@@ -139,10 +139,9 @@ def _fetch(request, pk: int, action: str = "view") -> Person:
         raise HttpError(404, "Not found") from None
 
 
-@router.get("/", response=list[SearchHit], summary="Search people in your scope")
+@router.get("/", response=list[SearchHit], auth=Capability("people.search"), summary="Search people in your scope")
 def search_people(request, name: str = "", date_of_birth: dt.date | None = None, nhs_number: str = "",
                   local_id: str = ""):
-    require(request, "people.search")
     if not any([name.strip(), date_of_birth, nhs_number.strip(), local_id.strip()]):
         raise HttpError(400, "Give at least one of name, date_of_birth, nhs_number, local_id")
     results, _ = search.search_people(request.user, name=name, date_of_birth=date_of_birth,
@@ -158,17 +157,15 @@ def search_people(request, name: str = "", date_of_birth: dt.date | None = None,
     ]
 
 
-@router.get("/{int:pk}", response={200: PersonOut, 403: Problem, 404: Problem}, summary="A person's record")
+@router.get("/{int:pk}", response={200: PersonOut, 403: Problem, 404: Problem}, auth=Capability("people.view"), summary="A person's record")
 def get_person(request, pk: int):
-    require(request, "people.view")
     person = _fetch(request, pk)
     record(request, Action.VIEW, obj=person, summary=f"API: record of {person.full_name}")
     return person
 
 
-@router.post("/", response={201: PersonOut, 403: Problem, 422: Problem}, summary="Create a person")
+@router.post("/", response={201: PersonOut, 403: Problem, 422: Problem}, auth=Capability("people.create"), summary="Create a person")
 def create_person(request, data: PersonIn):
-    require(request, "people.create")
     values = _validate(data)
     authorities = list(request.user.authorities_queryset())
     if data.authority_lea_code:
@@ -183,13 +180,12 @@ def create_person(request, data: PersonIn):
         for code in sorted(set(data.disabilities)):
             PersonDisability.objects.create(person=person, code=code, authority=person.authority)
         record(request, Action.CREATE, obj=person, summary="API: created")
-    return 201, person
+    return Status(201, person)
 
 
-@router.put("/{int:pk}", response={200: PersonOut, 403: Problem, 404: Problem, 409: Problem, 422: Problem},
+@router.put("/{int:pk}", response={200: PersonOut, 403: Problem, 404: Problem, 409: Problem, 422: Problem}, auth=Capability("people.edit"),
             summary="Replace a person's details (optimistic locking with version)")
 def update_person(request, pk: int, data: PersonUpdate):
-    require(request, "people.edit")
     person = _fetch(request, pk, "change")
     values = _validate(data)
     if values["nhs_number"] and Person.objects.filter(nhs_number=values["nhs_number"]).exclude(pk=pk).exists():
@@ -207,6 +203,6 @@ def update_person(request, pk: int, data: PersonUpdate):
                 PersonDisability.objects.create(person=person, code=code, authority=person.authority)
             record(request, Action.UPDATE, obj=person, summary="API: updated")
     except StaleEdit as stale:
-        return 409, {"detail": f"{stale.changed_by or 'Another user'} changed this record after version "
-                               f"{data.version}; read it again (now version {stale.obj.version})"}
+        return Status(409, {"detail": f"{stale.changed_by or 'Another user'} changed this record after version "
+                               f"{data.version}; read it again (now version {stale.obj.version})"})
     return person

@@ -25,6 +25,12 @@ def clean_postcode(value: str) -> str:
 
 
 class PersonForm(VersionedModelForm):
+    # Wider than the stored values so that "943 476 5919" can be typed; cleaned to the stored form.
+    nhs_number = forms.CharField(label="NHS number", required=False, max_length=14,
+                                 help_text="10 digits, for example 943 476 5919")
+    upn = forms.CharField(label="Unique pupil number (UPN)", required=False, max_length=16,
+                          help_text="13 characters: a check letter then 12 digits, or UN1 to UN7 if not known")
+    former_upn = forms.CharField(label="Former UPN", required=False, max_length=16)
     disabilities = forms.MultipleChoiceField(
         label="Disabilities", required=False, choices=Disability.choices,
         widget=forms.CheckboxSelectMultiple, help_text="Select all that apply (DfE codes)",
@@ -284,8 +290,9 @@ class BreakGlassForm(GovukForm):
     reason = forms.CharField(
         label="Why do you need to open this record now?", widget=forms.Textarea, min_length=10,
         help_text="Your reason, your name and the time are recorded and reported to managers",
+        error_messages={"min_length": "Give a fuller reason: at least 10 characters",
+                        "required": "Enter why you need to open this record now"},
     )
-    error_messages = {"min_length": "Give a fuller reason"}
 
 
 class SearchForm(GovukForm):

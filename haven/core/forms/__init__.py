@@ -118,7 +118,7 @@ class GovukFormMixin:
             if field.required and isinstance(field.widget, (forms.RadioSelect, forms.Select)):
                 field.error_messages["required"] = f"Select {(field.label or name).lower()}"
             elif field.required:
-                field.error_messages.setdefault("required", f"Enter {(field.label or name).lower()}")
+                field.error_messages["required"] = f"Enter {(field.label or name).lower()}"
 
     def error_summary(self) -> list[tuple[str, str]]:
         """[(anchor, message)] in field order; non-field errors link to the form."""

@@ -79,7 +79,7 @@ class World:
 
     @classmethod
     def build(cls) -> World:
-        from haven.people.models import Allocation, Relationship
+        from haven.people.models import Address, Allocation, Household, HouseholdMember, Relationship
 
         p = Partnership.objects.create(name="Test partnership")
         wcc = LocalAuthority.objects.create(name="Westminster", ons_code="E09000033", lea_code="213",
@@ -119,5 +119,14 @@ class World:
         Relationship.objects.create(person=child, other=sibling, type="sibling", authority=wcc)
         Allocation.objects.create(person=allocated, authority=wcc, team=partners, worker=world["petra"],
                                   role="partner", start_date=dt.date(2024, 1, 1))
+        Address.objects.create(person=child, authority=wcc, line_1="1 Test Street", postcode="W2 1AA",
+                               start_date=dt.date(2019, 1, 1))
+        hf_parent = make_person(hf, first="Rita", last="Smith-Jones", born=dt.date(1985, 4, 4), kind="adult", sex="F")
+        Relationship.objects.create(person=hf_parent, other=outsider, type="parent", authority=hf)
+        Address.objects.create(person=outsider, authority=hf, line_1="2 Test Road", postcode="W6 9ZZ")
+        for authority, members in ((wcc, [parent, child, sibling]), (hf, [hf_parent, outsider])):
+            household = Household.objects.create(authority=authority, name=f"{members[0].last_name} household")
+            for m in members:
+                HouseholdMember.objects.create(household=household, person=m, authority=authority)
         return cls(**world, child=child, sibling=sibling, parent=parent, outsider=outsider,
                    restricted=restricted, allocated=allocated)

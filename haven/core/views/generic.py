@@ -223,7 +223,7 @@ class RecordUpdateView(HtmxMixin, FormPageMixin, RecordMixin, generic.UpdateView
     action = "change"
 
     def form_valid(self, form):
-        obj = form.instance
+        obj = form.save(commit=False)
         expected = form.cleaned_data.get("version") or obj.version
         try:
             with transaction.atomic():

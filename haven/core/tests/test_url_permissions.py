@@ -1,0 +1,164 @@
+"""Deny by default, proved over every URL the project has.
+
+For each URL pattern: an anonymous user is sent to sign-in (the API answers 401); a signed-in
+user with no role gets 403 (or 404); a user from another authority gets 404 for a record outside
+their scope; a user with the view's capability gets the page. A URL this test cannot classify or
+fill in fails the test: a new URL needs coverage here (add it to a list below, or give its view
+a ``capability`` and a ``model``).
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from haven.core.views.generic import ANY_SIGNED_IN
+
+# Reachable without signing in.
+PUBLIC = {"healthz", "accounts:sign-in", "accounts:sign-out", "accounts:verify", "accounts:set-up-mfa"}
+# Any signed-in, verified user: pages about the user themselves, and the API's own description.
+ANY_USER = {"home", "api:openapi-json", "api:openapi-view"}
+
+
+def walk(patterns, prefix="", namespace=""):
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            ns = f"{namespace}{p.namespace}:" if p.namespace else namespace
+            yield from walk(p.url_patterns, prefix + str(p.pattern), ns)
+        elif isinstance(p, URLPattern):
+            yield prefix + str(p.pattern), f"{namespace}{p.name}" if p.name else None, p
+
+
+ALL = list(walk(get_resolver().url_patterns))
+
+
+def view_class(pattern):
+    return getattr(pattern.callback, "view_class", None)
+
+
+def object_for(world, kwarg, pattern):
+    """The object a URL kwarg names: a Westminster record in alice's scope."""
+    from haven.people.models import Household, Person
+
+    if kwarg == "person_pk":
+        return world.child
+    if kwarg == "household_pk":
+        return Household.objects.filter(authority=world.westminster).first()
+    cls = view_class(pattern)
+    model = getattr(cls, "model", None)
+    if model is None:
+        # ninja endpoints and function views: person records
+        return world.child
+    if model is Person:
+        return world.child
+    return model.objects.filter(authority=world.westminster).first()
+
+
+def outsider_object_for(world, kwarg, pattern):
+    from haven.people.models import Household, Person
+
+    if kwarg == "person_pk":
+        return world.outsider
+    if kwarg == "household_pk":
+        return Household.objects.filter(authority=world.hammersmith).first()
+    model = getattr(view_class(pattern), "model", None) or Person
+    if model is Person:
+        return world.outsider
+    return model.objects.filter(authority=world.hammersmith).first()
+
+
+def fill(route, world, pattern, chooser=object_for):
+    def sub(match):
+        name = match.group(2)
+        obj = chooser(world, name, pattern)
+        assert obj is not None, f"no object to fill {name} in {route}: extend object_for()"
+        return str(obj.pk)
+
+    url = re.sub(r"<(?:(\w+):)?(\w+)>", sub, route)
+    assert "<" not in url and "(" not in url, f"cannot fill {route}"
+    return "/" + url
+
+
+def ids(item):
+    return item[1] or item[0]
+
+
+@pytest.mark.parametrize("item", ALL, ids=ids)
+def test_it_sends_anonymous_users_to_sign_in(item, world, client):
+    route, name, pattern = item
+    url = fill(route, world, pattern)
+    response = client.get(url)
+    if name in PUBLIC:
+        assert response.status_code in (200, 302, 405), url
+        return
+    if url.startswith("/api/"):
+        assert response.status_code == 401, url
+    else:
+        assert response.status_code == 302, url
+        assert response["Location"].startswith("/sign-in/"), url
+
+
+@pytest.mark.parametrize("item", ALL, ids=ids)
+def test_it_refuses_a_signed_in_user_without_capability(item, world, as_user):
+    route, name, pattern = item
+    if name in PUBLIC or name in ANY_USER:
+        return
+    client = as_user(world.nora)
+    url = fill(route, world, pattern)
+    assert client.get(url).status_code in (403, 404), f"GET {url} let a user without any role in"
+    assert client.post(url, {}).status_code in (403, 404, 405), f"POST {url} let a user without any role in"
+
+
+@pytest.mark.parametrize("item", ALL, ids=ids)
+def test_every_view_declares_what_it_needs(item):
+    """Class-based views must name a capability; function views must be listed above."""
+    route, name, pattern = item
+    cls = view_class(pattern)
+    if name in PUBLIC or name in ANY_USER:
+        return
+    if route.startswith("api/"):
+        return  # ninja endpoints call haven.api.auth.require(); covered by the tests above
+    assert cls is not None, f"{route}: function views must be PUBLIC or ANY_USER, or become capability-checked"
+    assert getattr(cls, "capability", None), f"{cls.__name__} must declare a capability"
+    assert cls.capability == ANY_SIGNED_IN or "." in cls.capability
+
+
+def record_routes():
+    return [i for i in ALL if re.search(r"<(?:\w+:)?(pk|person_pk|household_pk)>", i[0])]
+
+
+@pytest.mark.parametrize("item", record_routes(), ids=ids)
+def test_it_hides_records_outside_the_users_scope(item, world, as_user):
+    """Charlie works for Hammersmith and Fulham: Westminster records are 404 to him, GET and POST."""
+    route, name, pattern = item
+    client = as_user(world.charlie)
+    url = fill(route, world, pattern)
+    assert client.get(url).status_code in (403, 404), url
+    if not url.startswith("/api/"):
+        assert client.post(url, {}).status_code in (403, 404, 405), url
+    own = fill(route, world, pattern, outsider_object_for)
+    assert client.get(own).status_code in (200, 403), f"{own}: charlie should reach his own authority's record"
+
+
+def capable_user(world, capability):
+    for persona in ("alice", "bob", "audrey", "sid"):
+        user = getattr(world, persona)
+        if capability == ANY_SIGNED_IN or user.has_capability(capability):
+            return user
+    return None
+
+
+@pytest.mark.parametrize("item", ALL, ids=ids)
+def test_it_serves_a_user_with_the_capability(item, world, as_user):
+    route, name, pattern = item
+    cls = view_class(pattern)
+    if name in PUBLIC or cls is None or route.startswith("api/"):
+        return
+    user = capable_user(world, cls.capability)
+    assert user is not None, f"no persona holds {cls.capability}"
+    client = as_user(user)
+    url = fill(route, world, pattern)
+    response = client.get(url)
+    assert response.status_code == 200, f"{user} GET {url}: {response.status_code}"
