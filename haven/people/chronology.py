@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from haven.chronology.registry import Entry, chronology_source
 
-from .models import Address, HouseholdMember, Relationship
+from .models import Address, HouseholdMember
 
 
 @chronology_source("life_event", "Life events", significant=True)
@@ -38,9 +38,10 @@ def households(person, user):
 
 @chronology_source("relationship", "Relationships")
 def relationships(person, user):
-    rows = Relationship.objects.involving(person).select_related("person", "other")
-    for r in rows:
-        label, other = r.seen_from(person)
+    from .services import relationships_for
+
+    for label, other, r in relationships_for(person, user):
+        other = other if other is not None else "a restricted record"
         if r.start_date:
             yield Entry(date=r.start_date, title=f"{label}: {other}", detail="Relationship began")
         if r.end_date:
