@@ -1,7 +1,6 @@
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.http import JsonResponse
-from django.shortcuts import redirect
 
 
 class SignInRequiredMiddleware:

@@ -160,6 +160,9 @@ class RestrictedAccessGrant(models.Model):
     class Meta:
         indexes = [models.Index(fields=["user", "person"])]
 
+    def __str__(self) -> str:
+        return f"{self.user} may open {self.person_id}"
+
 
 class BreakGlassAccess(models.Model):
     """Time-limited emergency access to a restricted record, with the reason given. Reported."""
@@ -177,6 +180,9 @@ class BreakGlassAccess(models.Model):
     class Meta:
         ordering = ["-started_at"]
         indexes = [models.Index(fields=["user", "person", "expires_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} broke glass on {self.person_id} at {self.started_at:%Y-%m-%d %H:%M}"
 
     @property
     def is_active(self) -> bool:

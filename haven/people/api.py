@@ -12,7 +12,12 @@ from ninja.errors import HttpError
 from haven.api.auth import Capability
 from haven.audit.log import Action, record
 from haven.core.codes import Disability, Ethnicity, Sex
-from haven.core.validators import is_valid_nhs_number, is_valid_upn, normalise_nhs_number, normalise_upn
+from haven.core.validators import (
+    is_valid_nhs_number,
+    is_valid_upn,
+    normalise_nhs_number,
+    normalise_upn,
+)
 from haven.core.versioning import StaleEdit, save_versioned
 from haven.core.views.generic import RestrictedRecord, fetch_in_scope
 

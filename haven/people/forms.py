@@ -5,11 +5,29 @@ import re
 from django import forms
 
 from haven.core.codes import Disability
-from haven.core.forms import GovukDateField, GovukForm, GovukModelForm, VersionedModelForm, govuk_formfield
-from haven.core.validators import is_valid_nhs_number, is_valid_upn, normalise_nhs_number, normalise_upn
+from haven.core.forms import (
+    GovukDateField,
+    GovukForm,
+    GovukModelForm,
+    VersionedModelForm,
+    govuk_formfield,
+)
+from haven.core.validators import (
+    is_valid_nhs_number,
+    is_valid_upn,
+    normalise_nhs_number,
+    normalise_upn,
+)
 
 from .models import (
-    Address, Allocation, Household, HouseholdMember, Person, PersonAlias, PersonFlag, Relationship,
+    Address,
+    Allocation,
+    Household,
+    HouseholdMember,
+    Person,
+    PersonAlias,
+    PersonFlag,
+    Relationship,
 )
 
 POSTCODE_RE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$")

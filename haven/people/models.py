@@ -117,6 +117,9 @@ class LocalIdSequence(models.Model):
     authority = models.OneToOneField("accounts.LocalAuthority", on_delete=models.CASCADE, primary_key=True)
     last_number = models.PositiveBigIntegerField(default=0)
 
+    def __str__(self) -> str:
+        return f"{self.authority_id}: {self.last_number}"
+
     @classmethod
     def next_for(cls, authority) -> str:
         with transaction.atomic():
@@ -140,6 +143,9 @@ class PersonNameToken(models.Model):
                          opclasses=["varchar_pattern_ops", "int8_ops"])
         ]
         constraints = [models.UniqueConstraint(fields=["person", "token"], name="name_token_unique")]
+
+    def __str__(self) -> str:
+        return self.token
 
 
 class PersonDisability(CaseRecord):

@@ -15,18 +15,43 @@ from haven.audit.models import AccessLog
 from haven.chronology.registry import categories as chronology_categories
 from haven.chronology.registry import chronology_for
 from haven.core.views.generic import (
-    CapabilityRequiredMixin, RecordCreateView, RecordDetailView, RecordMixin, RecordUpdateView,
-    fetch_in_scope, paginate,
+    CapabilityRequiredMixin,
+    RecordCreateView,
+    RecordDetailView,
+    RecordMixin,
+    RecordUpdateView,
+    fetch_in_scope,
+    paginate,
 )
 
 from . import search, services
 from .flags import flags_for
 from .forms import (
-    AddressForm, AliasForm, AllocationForm, BreakGlassForm, FlagForm, GrantForm, HouseholdForm,
-    HouseholdMemberForm, NewPersonForm, PersonForm, RelationshipForm, RestrictForm, SearchForm,
+    AddressForm,
+    AliasForm,
+    AllocationForm,
+    BreakGlassForm,
+    FlagForm,
+    GrantForm,
+    HouseholdForm,
+    HouseholdMemberForm,
+    NewPersonForm,
+    PersonForm,
+    RelationshipForm,
+    RestrictForm,
+    SearchForm,
 )
 from .matching import PersonFacts
-from .models import Address, Allocation, Household, HouseholdMember, Person, PersonAlias, PersonFlag, Relationship
+from .models import (
+    Address,
+    Allocation,
+    Household,
+    HouseholdMember,
+    Person,
+    PersonAlias,
+    PersonFlag,
+    Relationship,
+)
 
 
 class SearchView(CapabilityRequiredMixin, django_generic.TemplateView):

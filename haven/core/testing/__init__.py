@@ -79,7 +79,13 @@ class World:
 
     @classmethod
     def build(cls) -> World:
-        from haven.people.models import Address, Allocation, Household, HouseholdMember, Relationship
+        from haven.people.models import (
+            Address,
+            Allocation,
+            Household,
+            HouseholdMember,
+            Relationship,
+        )
 
         p = Partnership.objects.create(name="Test partnership")
         wcc = LocalAuthority.objects.create(name="Westminster", ons_code="E09000033", lea_code="213",

@@ -4,7 +4,11 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from haven.core.validators import (
-    UPN_LETTERS, is_valid_nhs_number, is_valid_upn, nhs_check_digit, upn_check_letter,
+    UPN_LETTERS,
+    is_valid_nhs_number,
+    is_valid_upn,
+    nhs_check_digit,
+    upn_check_letter,
 )
 
 nine_digits = st.text(alphabet="0123456789", min_size=9, max_size=9)
