@@ -49,6 +49,12 @@ INSTALLED_APPS = [
     "haven.audit",
     "haven.people",
     "haven.chronology",
+    "haven.front_door",
+    "haven.assessments",
+    "haven.protection",
+    "haven.plans",
+    "haven.recording",
+    "haven.work",
 ]
 
 MIDDLEWARE = [

@@ -54,4 +54,11 @@ def record(
     entry.person_id = person_id
     entry.authority_id = authority_id
     entry.save()
+    if obj is not None and getattr(obj, "multi_person", False):
+        # A family-level record: each child's "who has seen this record" shows the view.
+        for other_id in obj.audit_person_ids():
+            if other_id != person_id:
+                entry.pk = None
+                entry.person_id = other_id
+                entry.save()
     return entry

@@ -66,6 +66,15 @@ def scope_q(model, user, action: str = "view") -> Q:
     if not getattr(user, "is_authenticated", False):
         return Q(pk__in=[])
     path = getattr(model, "person_path", None)
+    if getattr(model, "multi_person", False):
+        # Family-level records (a contact, a strategy discussion, a visit to several children):
+        # visible if any child they concern is; a subquery keeps the outer query free of joins.
+        inner = person_scope_q(user, path)
+        if action != "discover":
+            inner &= restriction_q(user, path)
+        return Q(pk__in=model._base_manager.filter(inner).values("pk")) | Q(
+            pk__in=model._base_manager.filter(**{f"{path.split('__')[0]}__isnull": True},
+                                              authority_id__in=sorted(user.authority_wide_ids)).values("pk"))
     if path is None:
         # Not about one person: scoped by authority (authority-wide roles, or any team serving it).
         ids = {a.pk for a in user.authorities} if action == "discover" else user.authority_wide_ids

@@ -45,12 +45,25 @@ class CaseRecord(models.Model):
     objects = CaseQuerySet.as_manager()
 
     person_path: ClassVar[str | None] = "person"
+    # True when person_path crosses a many-valued relation (a record about several children).
+    multi_person: ClassVar[bool] = False
 
     class Meta:
         abstract = True
 
+    def audit_person_ids(self) -> list[int]:
+        """Everyone whose record this is part of, for the access log (one entry each)."""
+        if self.multi_person:
+            return list(type(self)._base_manager.filter(pk=self.pk).exclude(**{f"{self.person_path}__isnull": True})
+                        .values_list(self.person_path, flat=True).distinct())
+        person_id = self.audit_person_id()
+        return [person_id] if person_id else []
+
     def audit_person_id(self) -> int | None:
         """The person whose record this is, for the access log."""
+        if self.multi_person:
+            ids = self.audit_person_ids()
+            return ids[0] if ids else None
         if self.person_path is None:
             return None
         if self.person_path == "":
@@ -61,7 +74,7 @@ class CaseRecord(models.Model):
         return obj.pk if obj is not None else None
 
     def save(self, *args, **kwargs):
-        if not self.authority_id and self.person_path:
+        if not self.authority_id and self.person_path and not self.multi_person:
             person = self
             for part in self.person_path.split("__"):
                 person = getattr(person, part)

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class PlansConfig(AppConfig):
+    name = "haven.plans"
+    label = "plans"
+    verbose_name = "Plans"
+
+    def ready(self) -> None:
+        from . import chronology, flags, timescales  # noqa: F401

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class RecordingConfig(AppConfig):
+    name = "haven.recording"
+    label = "recording"
+    verbose_name = "Visits, meetings and case notes"
+
+    def ready(self) -> None:
+        from . import chronology  # noqa: F401
