@@ -9,5 +9,11 @@ urlpatterns = [
     path("", include("haven.accounts.urls")),
     path("people/", include("haven.people.urls")),
     path("audit/", include("haven.audit.urls")),
+    path("front-door/", include("haven.front_door.urls")),
+    path("referrals/", include("haven.assessments.urls")),
+    path("protection/", include("haven.protection.urls")),
+    path("plans/", include("haven.plans.urls")),
+    path("recording/", include("haven.recording.urls")),
+    path("work/", include("haven.work.urls")),
     path("api/v1/", api.urls),
 ]

@@ -8,7 +8,13 @@ from django.core.exceptions import PermissionDenied
 from ninja import NinjaAPI
 from ninja.errors import ValidationError as NinjaValidationError
 
+from haven.assessments.api import router as assessments_router
+from haven.front_door.api import router as front_door_router
 from haven.people.api import router as people_router
+from haven.plans.api import router as plans_router
+from haven.protection.api import router as protection_router
+from haven.recording.api import router as recording_router
+from haven.work.api import router as work_router
 
 api = NinjaAPI(
     title="Haven API", version="1", urls_namespace="api",
@@ -28,3 +34,9 @@ def validation_error(request, exc):
 
 
 api.add_router("/people", people_router)
+api.add_router("/contacts", front_door_router)
+api.add_router("/referrals", assessments_router)
+api.add_router("/protection", protection_router)
+api.add_router("/plans", plans_router)
+api.add_router("/recordings", recording_router)
+api.add_router("/work", work_router)

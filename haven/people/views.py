@@ -52,6 +52,7 @@ from .models import (
     PersonFlag,
     Relationship,
 )
+from .panels import panels_for
 
 
 class SearchView(CapabilityRequiredMixin, django_generic.TemplateView):
@@ -106,6 +107,8 @@ class PersonDetail(PersonTabMixin, RecordDetailView):
         context["addresses"] = Address.objects.visible_to(self.request.user).filter(person=person)
         context["allocations"] = Allocation.objects.current().filter(person=person).select_related("worker", "team")
         context["memberships"] = HouseholdMember.objects.filter(person=person).select_related("household")
+        if self.tab == "summary":
+            context["panels"] = panels_for(person, self.request.user)
         return context
 
 
