@@ -7,13 +7,13 @@ No Django here: values in, values out (tested with hypothesis).
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
-from enum import Enum
+from dataclasses import dataclass
+from enum import StrEnum
 
 from haven.core.calendar import add_months, add_working_days
 
 
-class Clock(str, Enum):
+class Clock(StrEnum):
     WORKING_DAYS = "working_days"
     CALENDAR_DAYS = "calendar_days"
     WEEKS = "weeks"
