@@ -134,5 +134,26 @@ class World:
             household = Household.objects.create(authority=authority, name=f"{members[0].last_name} household")
             for m in members:
                 HouseholdMember.objects.create(household=household, person=m, authority=authority)
-        return cls(**world, child=child, sibling=sibling, parent=parent, outsider=outsider,
-                   restricted=restricted, allocated=allocated)
+        built = cls(**world, child=child, sibling=sibling, parent=parent, outsider=outsider,
+                    restricted=restricted, allocated=allocated)
+        built.extend()
+        return built
+
+    def extend(self) -> None:
+        """Each app may add records to the world (one in Westminster, one in Hammersmith and
+        Fulham at least, so the URL permission walk can reach its pages): a module
+        ``haven/<app>/testing.py`` with ``build(world)``."""
+        import importlib
+
+        from django.apps import apps
+
+        for config in apps.get_app_configs():
+            if not config.name.startswith("haven."):
+                continue
+            try:
+                module = importlib.import_module(f"{config.name}.testing")
+            except ModuleNotFoundError as exc:
+                if exc.name != f"{config.name}.testing":
+                    raise
+                continue
+            module.build(self)

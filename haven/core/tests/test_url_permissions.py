@@ -38,35 +38,37 @@ def view_class(pattern):
     return getattr(pattern.callback, "view_class", None)
 
 
-def object_for(world, kwarg, pattern):
-    """The object a URL kwarg names: a Westminster record in alice's scope."""
-    from haven.people.models import Household, Person
+def model_for(kwarg, pattern):
+    """The model a URL kwarg names: ``pk`` is the view's ``model``; the view's ``parent_kwarg``
+    is its ``parent_model``; ``person_pk`` is a Person."""
+    from haven.people.models import Person
 
-    if kwarg == "person_pk":
-        return world.child
-    if kwarg == "household_pk":
-        return Household.objects.filter(authority=world.westminster).first()
     cls = view_class(pattern)
-    model = getattr(cls, "model", None)
-    if model is None:
-        # ninja endpoints and function views: person records
-        return world.child
+    if kwarg == "pk" and getattr(cls, "model", None) is not None:
+        return cls.model
+    if cls is not None and kwarg == getattr(cls, "parent_kwarg", None) and getattr(cls, "parent_model", None):
+        return cls.parent_model
+    extra = getattr(cls, "url_models", {}) if cls is not None else {}
+    if kwarg in extra:
+        return extra[kwarg]
+    if kwarg in ("pk", "person_pk"):
+        return Person  # ninja endpoints and function views about a person
+    raise AssertionError(f"cannot tell which model {kwarg} names: give the view model/parent_model/url_models")
+
+
+def object_for(world, kwarg, pattern, authority=None):
+    """A record the kwarg names, of Westminster (in alice's scope) unless told otherwise."""
+    from haven.people.models import Person
+
+    authority = authority or world.westminster
+    model = model_for(kwarg, pattern)
     if model is Person:
-        return world.child
-    return model.objects.filter(authority=world.westminster).first()
+        return world.child if authority == world.westminster else world.outsider
+    return model._base_manager.filter(authority=authority).order_by("pk").first()
 
 
 def outsider_object_for(world, kwarg, pattern):
-    from haven.people.models import Household, Person
-
-    if kwarg == "person_pk":
-        return world.outsider
-    if kwarg == "household_pk":
-        return Household.objects.filter(authority=world.hammersmith).first()
-    model = getattr(view_class(pattern), "model", None) or Person
-    if model is Person:
-        return world.outsider
-    return model.objects.filter(authority=world.hammersmith).first()
+    return object_for(world, kwarg, pattern, authority=world.hammersmith)
 
 
 def fill(route, world, pattern, chooser=object_for):
