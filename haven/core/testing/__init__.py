@@ -156,4 +156,5 @@ class World:
                 if exc.name != f"{config.name}.testing":
                     raise
                 continue
-            module.build(self)
+            if hasattr(module, "build") and config.name != "haven.core":
+                module.build(self)
