@@ -108,6 +108,9 @@ def _style_widget(name: str, field: forms.Field) -> None:
         w.attrs.setdefault("spellcheck", "false")
 
 
+DJANGO_REQUIRED = forms.Field.default_error_messages["required"]  # replaced unless a form set its own
+
+
 class GovukFormMixin:
     """Adds GOV.UK classes and the data the error summary needs."""
 
@@ -117,7 +120,7 @@ class GovukFormMixin:
             _style_widget(name, field)
             if field.required and isinstance(field.widget, (forms.RadioSelect, forms.Select)):
                 field.error_messages["required"] = f"Select {(field.label or name).lower()}"
-            elif field.required:
+            elif field.required and str(field.error_messages["required"]) == str(DJANGO_REQUIRED):
                 field.error_messages["required"] = f"Enter {(field.label or name).lower()}"
 
     def error_summary(self) -> list[tuple[str, str]]:
