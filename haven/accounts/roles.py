@@ -60,13 +60,15 @@ register_capability("people.view", [*PRACTITIONERS, Role.PERFORMANCE_ANALYST, Ro
 register_capability("people.search", [*PRACTITIONERS, Role.PERFORMANCE_ANALYST, Role.AUDITOR, Role.PARTNER_READ_ONLY])
 register_capability("people.create", PRACTITIONERS)
 register_capability("people.edit", PRACTITIONERS)
-register_capability("people.export", [Role.TEAM_MANAGER, Role.PERFORMANCE_ANALYST, Role.AUDITOR])
 register_capability("people.allocate", [Role.TEAM_MANAGER])
-register_capability("people.restrict", [Role.TEAM_MANAGER, Role.SYSTEM_ADMINISTRATOR])
+register_capability("people.restrict", [Role.TEAM_MANAGER])
+# Who has seen a record (names, times, break-glass reasons) is for the service's own staff, not partners.
+register_capability("people.seen_by", [*PRACTITIONERS, Role.AUDITOR])
 register_capability("people.break_glass", [*PRACTITIONERS, Role.AUDITOR])
 register_capability("audit.view", [Role.SYSTEM_ADMINISTRATOR, Role.AUDITOR])
 register_capability("audit.export", [Role.SYSTEM_ADMINISTRATOR, Role.AUDITOR])
 register_capability("audit.break_glass_report", [Role.SYSTEM_ADMINISTRATOR, Role.AUDITOR, Role.TEAM_MANAGER])
+register_capability("audit.break_glass_review", [Role.TEAM_MANAGER, Role.AUDITOR])
 
 # --- the help-and-protection journey ----------------------------------------------------------
 _CASE_READERS = [*PRACTITIONERS, Role.PERFORMANCE_ANALYST, Role.AUDITOR, Role.PARTNER_READ_ONLY]

@@ -6,7 +6,10 @@ from __future__ import annotations
 import csv
 
 from django import forms
-from django.http import StreamingHttpResponse
+from django.db.models import F
+from django.http import Http404, StreamingHttpResponse
+from django.shortcuts import redirect
+from django.utils import timezone
 from django.views import generic
 
 from haven.accounts.models import BreakGlassAccess
@@ -39,9 +42,17 @@ class LogFilter(GovukForm):
         return qs
 
 
+def scoped_log(user):
+    """Entries about the authorities the user serves, and entries about no authority (sign-ins)."""
+    from django.db.models import Q
+
+    ids = sorted(a.pk for a in user.authorities)
+    return AccessLog.objects.filter(Q(authority_id__in=ids) | Q(authority_id__isnull=True))
+
+
 def _filtered(request):
     form = LogFilter(request.GET or None)
-    qs = AccessLog.objects.all()
+    qs = scoped_log(request.user)
     if form.is_valid():
         qs = form.filter(qs)
     return form, qs
@@ -89,13 +100,53 @@ class LogExport(CapabilityRequiredMixin, generic.View):
 
 
 class BreakGlassReport(CapabilityRequiredMixin, generic.ListView):
+    """Every break-glass access to records of the authorities the user serves, unreviewed first."""
+
     capability = "audit.break_glass_report"
     template_name = "audit/break_glass.html"
     paginate_by = 100
 
     def get_queryset(self):
-        qs = BreakGlassAccess.objects.select_related("user", "person", "person__authority")
-        user = self.request.user
-        if not user.has_capability("audit.view"):
-            qs = qs.filter(person__authority_id__in=user.authority_wide_ids)
-        return qs
+        ids = sorted(a.pk for a in self.request.user.authorities)
+        return (BreakGlassAccess.objects.filter(person__authority_id__in=ids)
+                .select_related("user", "person", "person__authority", "reviewed_by")
+                .order_by(F("reviewed_at").asc(nulls_first=True), "-started_at"))
+
+
+class BreakGlassReviewForm(GovukForm):
+    note = forms.CharField(label="Review note", widget=forms.Textarea, required=False,
+                           help_text="For example: justified, the child was at risk that night")
+
+
+class BreakGlassReview(CapabilityRequiredMixin, generic.FormView):
+    """A manager or auditor reviews a break-glass access: who, why, and whether it was justified."""
+
+    capability = "audit.break_glass_review"
+    template_name = "core/form.html"
+    form_class = BreakGlassReviewForm
+    url_models = {"pk": BreakGlassAccess}
+    model = BreakGlassAccess
+
+    def get_object(self):
+        ids = sorted(a.pk for a in self.request.user.authorities)
+        access = BreakGlassAccess.objects.filter(pk=self.kwargs["pk"], person__authority_id__in=ids).first()
+        if access is None:
+            raise Http404
+        return access
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        access = self.get_object()
+        context.update(title=f"Review break-glass access by {access.user}", submit_label="Mark as reviewed",
+                       cancel_url="/audit/break-glass/")
+        return context
+
+    def form_valid(self, form):
+        access = self.get_object()
+        access.reviewed_by = self.request.user
+        access.reviewed_at = timezone.now()
+        access.review_note = form.cleaned_data["note"]
+        access.save(update_fields=["reviewed_by", "reviewed_at", "review_note"])
+        record(self.request, Action.UPDATE, obj=access.person, summary=f"Reviewed break-glass by {access.user}",
+               reason=form.cleaned_data["note"])
+        return redirect("audit:break-glass")

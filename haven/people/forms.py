@@ -43,9 +43,9 @@ def clean_postcode(value: str) -> str:
 
 
 class PersonForm(VersionedModelForm):
-    # Wider than the stored values so that "943 476 5919" can be typed; cleaned to the stored form.
+    # Wider than the stored values so that "999 000 0107" can be typed; cleaned to the stored form.
     nhs_number = forms.CharField(label="NHS number", required=False, max_length=14,
-                                 help_text="10 digits, for example 943 476 5919")
+                                 help_text="10 digits, for example 999 000 0107")
     upn = forms.CharField(label="Unique pupil number (UPN)", required=False, max_length=16,
                           help_text="13 characters: a check letter then 12 digits, or UN1 to UN7 if not known")
     former_upn = forms.CharField(label="Former UPN", required=False, max_length=16)
@@ -64,7 +64,7 @@ class PersonForm(VersionedModelForm):
         labels = {"kind": "Child or adult", "nhs_number": "NHS number", "upn": "Unique pupil number (UPN)",
                   "former_upn": "Former UPN", "sex": "Sex"}
         help_texts = {
-            "nhs_number": "10 digits, for example 485 777 3456",
+            "nhs_number": "10 digits, for example 999 000 0107",
             "upn": "13 characters: a check letter then 12 digits, or UN1 to UN7 if not known",
             "gender_identity": "Only if the person has told you",
         }

@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/edit/", views.PersonEdit.as_view(), name="person-edit"),
     path("<int:pk>/restrict/", views.RestrictRecord.as_view(), name="person-restrict"),
     path("<int:pk>/grant/", views.GrantAccess.as_view(), name="person-grant"),
+    path("<int:pk>/grant/<int:grant_pk>/revoke/", views.RevokeAccess.as_view(), name="person-revoke"),
     path("<int:pk>/break-glass/", views.BreakGlass.as_view(), name="break-glass"),
     path("<int:person_pk>/names/add/", views.AliasCreate.as_view(), name="alias-create"),
     path("<int:person_pk>/addresses/add/", views.AddressCreate.as_view(), name="address-create"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views import generic as django_generic
@@ -14,6 +15,7 @@ from haven.audit.log import Action, record
 from haven.audit.models import AccessLog
 from haven.chronology.registry import categories as chronology_categories
 from haven.chronology.registry import chronology_for
+from haven.core.versioning import save_versioned
 from haven.core.views.generic import (
     CapabilityRequiredMixin,
     RecordCreateView,
@@ -140,6 +142,7 @@ class PersonChronology(PersonDetail):
 
 
 class PersonSeenBy(PersonDetail):
+    capability = "people.seen_by"
     template_name = "people/person_seen_by.html"
     tab = "seen-by"
 
@@ -384,7 +387,7 @@ class HouseholdMemberCreate(RecordCreateView):
 class RestrictRecord(RecordMixin, django_generic.FormView):
     model = Person
     capability = "people.restrict"
-    action = "change"
+    action = "discover"  # managers manage a restriction without being granted the record
     template_name = "people/restrict.html"
     form_class = RestrictForm
 
@@ -402,9 +405,8 @@ class RestrictRecord(RecordMixin, django_generic.FormView):
         person = self.get_object()
         person.restricted = form.cleaned_data["restricted"]
         person.restricted_reason = form.cleaned_data["restricted_reason"]
-        person.updated_by = self.request.user
-        person.version += 1
-        person.save()
+        save_versioned(person, expected_version=person.version, actor=self.request.user,
+                       reason="Restriction changed")
         if person.restricted and not person.access_grants.filter(user=self.request.user).exists():
             services.grant_access(actor=self.request.user, person=person, user=self.request.user,
                                   reason="Restricted the record", request=self.request)
@@ -416,7 +418,7 @@ class RestrictRecord(RecordMixin, django_generic.FormView):
 class GrantAccess(RecordMixin, django_generic.FormView):
     model = Person
     capability = "people.restrict"
-    action = "change"
+    action = "discover"  # managers manage a restriction without being granted the record
     template_name = "core/form.html"
     form_class = GrantForm
 
@@ -438,6 +440,29 @@ class GrantAccess(RecordMixin, django_generic.FormView):
                               reason=form.cleaned_data["reason"], request=self.request)
         messages.success(self.request, f"{form.cleaned_data['user']} can now open this record")
         return redirect(person.get_absolute_url())
+
+
+class RevokeAccess(RecordMixin, django_generic.View):
+    """End a restricted-record grant (POST only)."""
+
+    model = Person
+    capability = "people.restrict"
+    action = "discover"  # managers manage a restriction without being granted the record
+    http_method_names = ["post"]
+
+    def post(self, request, pk, grant_pk):
+        from django.utils import timezone
+
+        person = self.get_object()
+        grant = person.access_grants.filter(pk=grant_pk, revoked_at__isnull=True).first()
+        if grant is None:
+            raise Http404
+        grant.revoked_at = timezone.now()
+        grant.save(update_fields=["revoked_at"])
+        record(request, Action.GRANT, obj=person, summary=f"Access revoked for {grant.user}",
+               detail={"revoked_from": grant.user.get_username()})
+        messages.success(request, f"{grant.user} can no longer open this record")
+        return redirect("people:person-restrict", pk=person.pk)
 
 
 class BreakGlass(CapabilityRequiredMixin, django_generic.FormView):

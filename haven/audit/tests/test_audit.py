@@ -74,3 +74,30 @@ def test_the_database_itself_refuses_changes_to_the_log(world):
         with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(sql, [entry.pk])
     assert AccessLog.objects.get(pk=entry.pk).summary == entry.summary
+
+
+def test_administrators_only_see_the_log_of_authorities_they_serve(world, as_user):
+    as_user(world.alice).get(f"/people/{world.child.pk}/")
+    as_user(world.charlie).get(f"/people/{world.outsider.pk}/")
+    page = as_user(world.sid).get("/audit/", {"action": "view"}).content.decode()
+    assert "Lily O&#x27;Brien" in page and "Ruby Smith-Jones" not in page
+
+
+def test_a_refused_restricted_record_is_logged(world, as_user):
+    as_user(world.alice).get(f"/people/{world.restricted.pk}/")
+    assert AccessLog.objects.filter(action="denied", person_id=world.restricted.pk, username="alice").exists()
+
+
+def test_a_manager_reviews_break_glass_access(world, as_user):
+    from haven.accounts.models import BreakGlassAccess
+
+    access = BreakGlassAccess.objects.get(person=world.restricted)
+    client = as_user(world.bob)
+    assert "Review" in client.get("/audit/break-glass/").content.decode()
+    response = client.post(f"/audit/break-glass/{access.pk}/review/", {"note": "Justified: police request"})
+    assert response.status_code == 302
+    access.refresh_from_db()
+    assert access.reviewed_by == world.bob and access.review_note == "Justified: police request"
+    # another authority's break-glass cannot be reviewed from here
+    other = BreakGlassAccess.objects.get(person=world.outsider)
+    assert client.post(f"/audit/break-glass/{other.pk}/review/", {"note": "x"}).status_code == 404

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -113,7 +114,7 @@ class World:
             sid=make_user("sid", role=Role.SYSTEM_ADMINISTRATOR, team=systems, first="Sid"),
             nora=make_user("nora", first="Nora"),
         )
-        child = make_person(wcc, first="Lily", last="O'Brien", born=dt.date(2016, 3, 4), sex="F", nhs_number="9434765919")
+        child = make_person(wcc, first="Lily", last="O'Brien", born=dt.date(2016, 3, 4), sex="F", nhs_number="9990000107")
         sibling = make_person(wcc, first="Jack", last="O'Brien", born=dt.date(2018, 7, 9), sex="M")
         parent = make_person(wcc, first="Maura", last="O'Brien", born=dt.date(1988, 1, 2), kind="adult", sex="F")
         outsider = make_person(hf, first="Ruby", last="Smith-Jones", born=dt.date(2014, 11, 30), sex="F")
@@ -134,6 +135,11 @@ class World:
             household = Household.objects.create(authority=authority, name=f"{members[0].last_name} household")
             for m in members:
                 HouseholdMember.objects.create(household=household, person=m, authority=authority)
+        from haven.accounts.models import BreakGlassAccess
+
+        for user, person in ((world["alice"], restricted), (world["charlie"], outsider)):
+            BreakGlassAccess.objects.create(user=user, person=person, reason="Test world: an old emergency",
+                                            expires_at=timezone.now() - dt.timedelta(days=1))
         built = cls(**world, child=child, sibling=sibling, parent=parent, outsider=outsider,
                     restricted=restricted, allocated=allocated)
         built.extend()

@@ -38,6 +38,17 @@ def view_class(pattern):
     return getattr(pattern.callback, "view_class", None)
 
 
+def ninja_url_models(pattern) -> dict:
+    """A django-ninja endpoint about a record other than a Person declares it on its function:
+    ``func.url_models = {"pk": CINEpisode}`` (the path's view wraps the operations in a closure)."""
+    for cell in getattr(pattern.callback, "__closure__", None) or ():
+        for operation in getattr(cell.cell_contents, "operations", None) or ():
+            found = getattr(operation.view_func, "url_models", None)
+            if found:
+                return found
+    return {}
+
+
 def model_for(kwarg, pattern):
     """The model a URL kwarg names: ``pk`` is the view's ``model``; the view's ``parent_kwarg``
     is its ``parent_model``; ``person_pk`` is a Person."""
@@ -48,7 +59,7 @@ def model_for(kwarg, pattern):
         return cls.model
     if cls is not None and kwarg == getattr(cls, "parent_kwarg", None) and getattr(cls, "parent_model", None):
         return cls.parent_model
-    extra = getattr(cls, "url_models", {}) if cls is not None else {}
+    extra = getattr(cls, "url_models", {}) if cls is not None else ninja_url_models(pattern)
     if kwarg in extra:
         return extra[kwarg]
     if kwarg in ("pk", "person_pk"):
@@ -64,7 +75,9 @@ def object_for(world, kwarg, pattern, authority=None):
     model = model_for(kwarg, pattern)
     if model is Person:
         return world.child if authority == world.westminster else world.outsider
-    return model._base_manager.filter(authority=authority).order_by("pk").first()
+    fields = {f.name for f in model._meta.get_fields()}
+    where = {"authority": authority} if "authority" in fields else {"person__authority": authority}
+    return model._base_manager.filter(**where).order_by("pk").first()
 
 
 def outsider_object_for(world, kwarg, pattern):

@@ -48,6 +48,7 @@ class CapabilityRequiredMixin:
         try:
             return super().dispatch(request, *args, **kwargs)
         except RestrictedRecord as exc:
+            record(request, Action.DENIED, person_id=exc.person_id, summary="Restricted record: access refused")
             return render(request, "core/restricted.html", {"person_id": exc.person_id}, status=403)
 
 

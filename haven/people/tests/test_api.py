@@ -16,7 +16,7 @@ def test_search_returns_hits_with_duplicates_and_masks_restricted_records(world,
 
 
 def test_reading_a_person_applies_scope(world, as_user):
-    assert as_user(world.alice).get(f"/api/v1/people/{world.child.pk}").json()["nhs_number"] == "9434765919"
+    assert as_user(world.alice).get(f"/api/v1/people/{world.child.pk}").json()["nhs_number"] == "9990000107"
     assert as_user(world.charlie).get(f"/api/v1/people/{world.child.pk}").status_code == 404
     assert as_user(world.alice).get(f"/api/v1/people/{world.restricted.pk}").status_code == 403
     assert as_user(world.nora).get(f"/api/v1/people/{world.child.pk}").status_code == 403

@@ -74,7 +74,7 @@ def test_a_possible_existing_record_must_be_confirmed_before_a_new_one_is_made(w
 
 
 def test_a_duplicate_nhs_number_is_refused(world, as_user):
-    body = post_new(as_user(world.alice), world, nhs_number="9434765919").content.decode()
+    body = post_new(as_user(world.alice), world, nhs_number="9990000107").content.decode()
     assert "Another record already has this NHS number" in body
 
 

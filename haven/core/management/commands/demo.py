@@ -1,5 +1,5 @@
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from haven.seed.generate import DEMO_PASSWORD, DEMO_USERS, demo_totp_base32
 
@@ -11,6 +11,12 @@ class Command(BaseCommand):
         parser.add_argument("--scale", default="small")
 
     def handle(self, *args, scale, **options):
+        from django.conf import settings
+
+        if not settings.HAVEN_DEMO:
+            raise CommandError(
+                "Synthetic data and demo users (with a published password and TOTP keys) are for demo, test "
+                "and benchmark databases only: set HAVEN_DEMO=1 to use this command")
         from haven.accounts.models import LocalAuthority
 
         if not LocalAuthority.objects.exists():

@@ -16,6 +16,12 @@ class Command(BaseCommand):
         parser.add_argument("--force", action="store_true", help="seed even if people already exist")
 
     def handle(self, *args, scale, seed, as_of, force, **options):
+        from django.conf import settings
+
+        if not settings.HAVEN_DEMO:
+            raise CommandError(
+                "Synthetic data and demo users (with a published password and TOTP keys) are for demo, test "
+                "and benchmark databases only: set HAVEN_DEMO=1 to use this command")
         from haven.people.models import Person
 
         if Person.objects.exists() and not force:
