@@ -21,9 +21,12 @@ run: install assets
 test: install-test assets browser
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
-## bench: seed (or reuse) a database at BENCH_SCALE and print benchmark figures
+## bench: seed (or reuse) a database at BENCH_SCALE and print benchmark figures.
+## Without DATABASE_URL: its own SQLite file var/bench-$(BENCH_SCALE).sqlite3 (never the demo
+## database). DATABASE_URL=postgres://… benchmarks that database (empty, or seeded at the same
+## scale). BENCH_ARGS passes options, e.g. BENCH_ARGS="--reseed" (own SQLite file only), "--only people.search".
 bench: install assets
-	$(HAVEN) bench --scale $(BENCH_SCALE)
+	$(HAVEN) bench --scale $(BENCH_SCALE) $(BENCH_ARGS)
 
 lint: install-test
 	$(VENV)/bin/ruff check haven tests

@@ -63,6 +63,7 @@ class Person(CaseRecord):
         indexes = [
             models.Index(fields=["authority", "kind"]),
             models.Index(fields=["date_of_birth"]),
+            models.Index(fields=["expected_date_of_birth"]),
             models.Index(fields=["last_name", "first_name"]),
         ]
 

@@ -15,9 +15,11 @@ import hashlib
 import random
 import sys
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.contrib.auth.hashers import make_password
+from django.db import connection, transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from haven.accounts.models import LocalAuthority, Membership, Partnership, Team, User
@@ -26,14 +28,27 @@ from haven.core.codes import Disability, Religion
 from haven.core.validators import nhs_check_digit, upn_check_letter
 from haven.people import names as name_rules
 from haven.people.models import (
-    Address, Allocation, Household, HouseholdMember, LocalIdSequence, Person, PersonAlias,
-    PersonDisability, PersonFlag, PersonNameToken, Relationship,
+    Address,
+    Allocation,
+    Household,
+    HouseholdMember,
+    LocalIdSequence,
+    Person,
+    PersonAlias,
+    PersonDisability,
+    PersonFlag,
+    PersonNameToken,
+    Relationship,
 )
 
 from . import names
+from .bulk import BulkWriter
 
 # families per authority
 SCALES = {"tiny": 12, "small": 150, "medium": 2_000, "large": 22_000}
+# About 4.07 people a family (mother, 60% a father, 2.3 children, 15% a grandparent, unborn
+# babies, near-duplicates): large is ~269,000 people across the three authorities.
+PEOPLE_PER_FAMILY = 4.07
 DEMO_PASSWORD = "haven-demo-2026"
 
 AUTHORITIES = [
@@ -78,6 +93,11 @@ LANGUAGE_BY_ETHNICITY = {
 }
 
 
+def expected_people(scale: str) -> int:
+    """Roughly how many people ``--scale`` creates (within a few per cent)."""
+    return round(SCALES[scale] * len(AUTHORITIES) * PEOPLE_PER_FAMILY)
+
+
 def demo_totp_secret(username: str) -> bytes:
     """Demo-only: a fixed TOTP key per demo user, so the README can print it."""
     return hashlib.sha1(f"haven-demo-totp:{username}".encode()).digest()[:20]
@@ -109,6 +129,12 @@ class Seeder:
         self.counts = Counts()
         self.nhs_counter = 0
         self.upn_counter = 0
+        # Timestamps the generator does not otherwise choose (sub-records' created_at, every
+        # updated_at) are this instant, so the same --seed and --as-of give the same rows.
+        self.stamp = dt.datetime.combine(self.today, dt.time(9, 0), tzinfo=dt.UTC)
+        self.writer = BulkWriter(self.stamp)
+        self.religions = list(Religion.values)
+        self._password_hash = None
 
     # -- helpers ---------------------------------------------------------------------------
     def log(self, message: str) -> None:
@@ -199,8 +225,12 @@ class Seeder:
             username=username, defaults={"first_name": first, "last_name": last, "home_authority": home,
                                          "job_title": Role(role).label})
         if created:
-            user.set_password(DEMO_PASSWORD)
-            user.save()
+            # One Argon2 hash for every synthetic user (they share the published demo password):
+            # hashing is deliberately slow, ~0.3 s each, and large scales create 550 workers.
+            if self._password_hash is None:
+                self._password_hash = make_password(DEMO_PASSWORD)
+            user.password = self._password_hash
+            user.save(update_fields=["password"])
         Membership.objects.get_or_create(user=user, team=team, role=role)
         if enrol and not TOTPDevice.objects.filter(user=user).exists():
             TOTPDevice.objects.create(user=user, name="Demo authenticator (demo only)", confirmed=True,
@@ -209,6 +239,10 @@ class Seeder:
 
     # -- families --------------------------------------------------------------------------
     def run(self) -> Counts:
+        with bulk_load_session():
+            return self._run()
+
+    def _run(self) -> Counts:
         started = time.monotonic()
         self.build_structure()
         batch = 1000 if self.families >= 1000 else self.families
@@ -225,9 +259,16 @@ class Seeder:
                     rate = self.counts.people / max(0.001, time.monotonic() - started)
                     self.log(f"  {la.name}: {done:,}/{self.families:,} families, {self.counts.people:,} people "
                              f"so far ({rate:,.0f} people/s)")
+        finish_bulk_load()
         self.log(f"Seeded {self.counts.families:,} families, {self.counts.people:,} people "
                  f"({self.counts.children:,} children) in {time.monotonic() - started:.1f}s")
         return self.counts
+
+    def write(self, model, objs, *, with_pk: bool = False) -> None:
+        if model is not Person:
+            for obj in objs:
+                obj.created_at = self.stamp
+        self.writer.insert(model, objs, with_pk=with_pk)
 
     def new_person(self, la, *, kind, first, last, sex, born, ethnicity, **extra) -> Person:
         self.next_local += 1
@@ -236,7 +277,7 @@ class Seeder:
             authority=la, kind=kind, local_id=f"{la.child_id_prefix}{self.next_local:07d}",
             first_name=first, last_name=last, sex=sex, date_of_birth=born, ethnicity=ethnicity,
             first_language=language, interpreter_needed=language != "ENG" and kind == "adult" and self.rng.random() < 0.4,
-            religion=self.rng.choice(list(Religion.values)),
+            religion=self.rng.choice(self.religions),
             created_at=self.created_at(born), **extra,
         )
         if self.rng.random() < (0.95 if kind == "child" else 0.7):
@@ -323,15 +364,15 @@ class Seeder:
             if p.kind == "child" and rng.random() < 0.002:
                 p.restricted = True
                 p.restricted_reason = "High-profile family (synthetic)"
-        Person.objects.bulk_create(people, batch_size=2000)
+        self.write(Person, people, with_pk=True)
         self.counts.people += len(people)
         self.counts.children += sum(1 for p in people if p.kind == "child")
         self.counts.families += count
 
-        tokens = []
+        token_keys: dict[tuple[int, str], None] = {}  # ordered set: (person, token) is unique
         for p in people:
-            for t in name_rules.tokens(p.first_name, p.last_name):
-                tokens.append(PersonNameToken(person_id=p.pk, token=t))
+            for t in sorted(name_rules.tokens(p.first_name, p.last_name)):
+                token_keys[(p.pk, t)] = None
 
         rels, households, addresses, aliases, disabilities, flags, allocations = [], [], [], [], [], [], []
         memberships = []
@@ -392,29 +433,75 @@ class Seeder:
                 flags.append(PersonFlag(person_id=father.pk, authority=la, kind="risk_to_staff",
                                         note="Aggressive to visiting staff (synthetic)", start_date=moved_in))
         for alias in aliases:
-            for t in name_rules.tokens(alias.first_name, alias.last_name):
-                tokens.append(PersonNameToken(person_id=alias.person_id, token=t))
-        PersonNameToken.objects.bulk_create(tokens, batch_size=5000, ignore_conflicts=True)
-        Household.objects.bulk_create([h for h, _ in households], batch_size=2000)
+            for t in sorted(name_rules.tokens(alias.first_name, alias.last_name)):
+                token_keys[(alias.person_id, t)] = None
+        self.write(PersonNameToken, [PersonNameToken(person_id=pk, token=t) for pk, t in token_keys])
+        self.write(Household, [h for h, _ in households], with_pk=True)
         for household, members in households:
             for idx in members:
                 p = people[idx]
                 memberships.append(HouseholdMember(household_id=household.pk, person_id=p.pk, authority=la,
                                                    start_date=p.date_of_birth if p.kind == "child" else None))
-        HouseholdMember.objects.bulk_create(memberships, batch_size=5000)
-        Address.objects.bulk_create(addresses, batch_size=5000)
-        Relationship.objects.bulk_create(rels, batch_size=5000)
-        PersonAlias.objects.bulk_create(aliases, batch_size=2000)
-        PersonDisability.objects.bulk_create(disabilities, batch_size=2000)
-        PersonFlag.objects.bulk_create(flags, batch_size=2000)
-        Allocation.objects.bulk_create(allocations, batch_size=2000)
+        self.write(HouseholdMember, memberships)
+        self.write(Address, addresses)
+        self.write(Relationship, rels)
+        self.write(PersonAlias, aliases)
+        self.write(PersonDisability, disabilities)
+        self.write(PersonFlag, flags)
+        self.write(Allocation, allocations)
         self.counts.relationships += len(rels)
         self.counts.addresses += len(addresses)
         # The demo social worker gets a caseload too.
         if la.lea_code == "213" and "sam.worker" in self.users and not Allocation.objects.filter(worker=self.users["sam.worker"]).exists():
             kids = [people[c] for _, cs, *_ in plan for c in cs][:12]
-            Allocation.objects.bulk_create([
+            self.write(Allocation, [
                 Allocation(person_id=k.pk, authority=la, role="social_worker", worker=self.users["sam.worker"],
                            team=self.teams[("213", "Assessment and Intervention")], start_date=self.today - dt.timedelta(days=30))
                 for k in kids])
 
+
+@contextmanager
+def bulk_load_session():
+    """Connection settings for a bulk load, restored afterwards. SQLite: no fsync per commit
+    (a crash mid-seed loses the seed, not a live record) and a 256 MB page cache for the index
+    inserts; PostgreSQL: asynchronous commit."""
+    vendor = connection.vendor
+    if connection.in_atomic_block:
+        # Inside a transaction (a test, or a caller's atomic block) SQLite may not change its
+        # safety level, and a SET would outlive nothing useful: load with the defaults.
+        yield
+        return
+    with connection.cursor() as cursor:
+        if vendor == "sqlite":
+            cursor.execute("PRAGMA synchronous")
+            synchronous = cursor.fetchone()[0]
+            cursor.execute("PRAGMA cache_size")
+            cache_size = cursor.fetchone()[0]
+            cursor.execute("PRAGMA synchronous=OFF")
+            cursor.execute("PRAGMA cache_size=-262144")
+        elif vendor == "postgresql":
+            cursor.execute("SET synchronous_commit TO off")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            if vendor == "sqlite":
+                cursor.execute(f"PRAGMA synchronous={int(synchronous)}")
+                cursor.execute(f"PRAGMA cache_size={int(cache_size)}")
+            elif vendor == "postgresql":
+                cursor.execute("RESET synchronous_commit")
+
+
+def finish_bulk_load() -> None:
+    """After a bulk load. PostgreSQL: ANALYZE, so the first queries are planned with statistics
+    (autovacuum would get there, a minute later). SQLite: fold the write-ahead log back into the
+    database file and truncate it, but no ANALYZE: Haven never analyses a live SQLite database,
+    and statistics change SQLite's plans (with full statistics a date-of-birth search walks the
+    name index: `haven bench`), so the seed keeps the planner as production has it."""
+    if connection.in_atomic_block:
+        return  # a caller's transaction (tests): nothing to fold or analyse yet
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        elif connection.vendor == "postgresql":
+            cursor.execute("ANALYZE")

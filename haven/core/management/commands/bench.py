@@ -10,6 +10,7 @@ import json
 import os
 import platform
 import sys
+import traceback
 
 from django.core.management.base import BaseCommand, CommandError
 from django.test.utils import override_settings
@@ -29,7 +30,7 @@ class Command(BaseCommand):
         parser.add_argument("--as-of", type=dt.date.fromisoformat, default=BENCH_AS_OF,
                             help=f"the 'today' the data is generated around (default {BENCH_AS_OF})")
         parser.add_argument("--reseed", action="store_true",
-                            help="empty the benchmark database and seed it again (with DATABASE_URL: flushes it)")
+                            help="delete the benchmarks' own SQLite file and seed again (not with DATABASE_URL)")
         parser.add_argument("--only", action="append", default=[], metavar="NAME",
                             help="run only benchmarks whose name starts with NAME (repeatable)")
         parser.add_argument("--list", action="store_true", dest="list_only", help="list the benchmarks and exit")
@@ -70,15 +71,23 @@ class Command(BaseCommand):
 
         ctx = BenchContext(scale=scale, engine=db.engine, seed=seed, searches=searches, requests=requests,
                            out=self.stdout)
-        figures = []
+        figures, failed = [], []
         with override_settings(DEBUG=debug):
             for b in chosen:
                 self.stdout.write(f"Running {b.name}: {b.description}")
-                figures.extend(b.func(ctx))
+                try:
+                    figures.extend(b.func(ctx))
+                except Exception as exc:  # report it and go on with the other benchmarks
+                    failed.append(b.name)
+                    self.stderr.write(f"  {b.name} failed: {type(exc).__name__}: {exc}")
+                    if options["verbosity"] > 1:
+                        self.stderr.write(traceback.format_exc())
         self.stdout.write("")
         self.stdout.write(format_table(figures, scale=scale, engine=db.engine))
         if json_path:
             self._write_json(json_path, db, scale, figures)
+        if failed:
+            raise CommandError(f"{len(failed)} benchmark(s) failed: {', '.join(failed)} (-v 2 for tracebacks)")
 
     def _write_json(self, path, db, scale, figures):
         payload = {"scale": scale, "database": db.as_dict(), "argv": sys.argv[1:],
