@@ -15,5 +15,6 @@ urlpatterns = [
     path("plans/", include("haven.plans.urls")),
     path("recording/", include("haven.recording.urls")),
     path("work/", include("haven.work.urls")),
+    path("chronology/", include("haven.chronology.urls")),
     path("api/v1/", api.urls),
 ]

@@ -7,7 +7,7 @@ class WorkConfig(AppConfig):
     verbose_name = "Deadlines and worklists"
 
     def ready(self) -> None:
-        from . import flags, signals
+        from . import flags, panels, signals
 
         signals.connect_rules()
-        del flags
+        del flags, panels

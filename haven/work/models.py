@@ -13,11 +13,16 @@ from haven.core.models import CaseQuerySet, CaseRecord
 
 
 class DeadlineQuerySet(CaseQuerySet):
-    def open(self):
-        return self.filter(met_at__isnull=True, exempt=False)
+    def open(self, now=None):
+        """Work still to do: not met, not exempt, and the clock not stopped (plan ended, case
+        closed) before now."""
+        now = now or timezone.now()
+        return self.filter(met_at__isnull=True, exempt=False).filter(
+            models.Q(stopped_at__isnull=True) | models.Q(stopped_at__gt=now))
 
     def overdue(self, now=None):
-        return self.open().filter(due_at__lt=now or timezone.now())
+        now = now or timezone.now()
+        return self.open(now).filter(due_at__lt=now)
 
 
 class Deadline(models.Model):
@@ -35,6 +40,9 @@ class Deadline(models.Model):
     met_at = models.DateTimeField(null=True, blank=True)
     exempt = models.BooleanField(default=False)
     exemption_reason = models.TextField(blank=True)
+    stopped_at = models.DateTimeField(
+        null=True, blank=True,
+        help_text="The clock stopped (plan ended, case closed, conference not needed) before this was met")
 
     objects = DeadlineQuerySet.as_manager()
 
@@ -64,8 +72,13 @@ class Deadline(models.Model):
         return rule.label if rule else self.rule
 
     @property
+    def is_open(self) -> bool:
+        return (self.met_at is None and not self.exempt
+                and (self.stopped_at is None or self.stopped_at > timezone.now()))
+
+    @property
     def is_overdue(self) -> bool:
-        return self.met_at is None and not self.exempt and self.due_at < timezone.now()
+        return self.is_open and self.due_at < timezone.now()
 
     @property
     def met_in_time(self) -> bool | None:

@@ -29,11 +29,69 @@ def _changed(sender, instance, **kwargs):
     recompute_for_people(people)
 
 
-def connect_rules() -> None:
+def _exemption_changed(sender, instance, **kwargs):
+    """An exemption or extension is not a record the rules read: recompute its trigger's
+    deadlines for that rule."""
     from haven.core.timescales.rules import RULES
 
+    from .sync import recompute
+
+    if kwargs.get("raw") or instance.rule not in RULES:
+        return
+    recompute(RULES[instance.rule], [instance.object_id])
+
+
+def _models_along(model, path: str, *, include_end: bool = True) -> set[str]:
+    """Labels of the models a lookup path crosses (every hop, forward or reverse), starting
+    from ``model``. ``include_end=False`` leaves out the model the path ends on (for the
+    person path: the Person itself, whose own saves move no deadline)."""
+    labels: list[str] = []
+    current = model
+    for part in path.split("__"):
+        try:
+            f = current._meta.get_field(part)
+        except Exception:  # noqa: BLE001 - a transform or lookup (date, in…): the path ends here
+            break
+        if not (f.is_relation and f.related_model is not None):
+            break
+        current = f.related_model
+        labels.append(current._meta.label)
+    if labels and not include_end:
+        labels.pop()
+    return set(labels)
+
+
+def watched_models(rule) -> set[str]:
+    """Every model whose change can move this rule's deadlines: the rule's own models, every
+    model along its date, filter and link paths, and the records that tie a trigger to its
+    child (e.g. the subjects of a contact: adding a child to a contact gives the child the
+    contact's clock)."""
+    labels = set(rule.models())
+    for source in (rule.trigger, rule.satisfied_by):
+        model = source.model_class
+        for path in (source.date, *source.filter.keys(), *source.exclude.keys()):
+            labels |= _models_along(model, path)
+        if source.link:
+            labels |= _models_along(model, source.link)
+    trigger = rule.trigger.model_class
+    labels |= _models_along(trigger, rule.person, include_end=False)
+    for path in (rule.stop, *rule.stop_when.keys()):
+        if path:
+            labels |= _models_along(trigger, path)
+    return labels
+
+
+def connect_rules() -> None:
+    """Connect every model the registered rules read (run at start-up, and again after a rule
+    is registered later, e.g. in a test)."""
+    from haven.core.timescales.rules import RULES
+
+    from .models import TimescaleExemption
+
+    post_save.connect(_exemption_changed, sender=TimescaleExemption, dispatch_uid="timescales-exemption-save")
+    post_delete.connect(_exemption_changed, sender=TimescaleExemption, dispatch_uid="timescales-exemption-delete")
     for rule in RULES.values():
-        for label in rule.models():
+        for label in sorted(watched_models(rule)):
             if label in _connected:
                 continue
             model = apps.get_model(label)

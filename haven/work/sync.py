@@ -94,7 +94,8 @@ def _recompute_batch(rule: Rule, T, ct, ids) -> int:
                            authority_id=authority_id, sequence=d.sequence,
                            starts_at=d.starts if hours else _aware(d.starts, NOON),
                            due_at=due,
-                           met_at=None if d.met is None else (d.met if hours else _aware(d.met, NOON)))
+                           met_at=None if d.met is None else (d.met if hours else _aware(d.met, NOON)),
+                           stopped_at=None if d.stopped is None else (d.stopped if hours else _aware(d.stopped, dt.time.min)))
             _apply_exemptions(row, exemptions.get(pk, []), rule)
             out.append(row)
     Deadline.objects.bulk_create(out, batch_size=2000)
@@ -122,10 +123,13 @@ def _events(rule: Rule, trigger_ids, person_ids) -> dict[int, list]:
 
 
 def _apply_exemptions(row: Deadline, exemptions: list, rule: Rule) -> None:
-    if not exemptions or not rule.exemptible or row.met_at is not None:
+    """The latest decision counts. An exemption stops a clock that is still running; an
+    extension moves the first due date, also once it has been met (so that an assessment
+    authorised within the agreed extension counts as in time)."""
+    if not exemptions or not rule.exemptible:
         return
-    latest = max(exemptions, key=lambda e: e.created_at)
-    if latest.kind == TimescaleExemption.Kind.EXEMPT:
+    latest = max(exemptions, key=lambda e: (e.created_at, e.pk))
+    if latest.kind == TimescaleExemption.Kind.EXEMPT and row.met_at is None:
         row.exempt = True
         row.exemption_reason = latest.reason
     elif latest.kind == TimescaleExemption.Kind.EXTEND and latest.extended_to and row.sequence == 1:

@@ -26,6 +26,10 @@ def add(start: dt.date | dt.datetime, clock: Clock, amount: int) -> dt.date | dt
     if clock is Clock.HOURS:
         if not isinstance(start, dt.datetime):
             start = dt.datetime.combine(start, dt.time.min)
+        if start.tzinfo is not None:
+            # Elapsed hours: across a change to or from British Summer Time, 24 hours after
+            # noon is 11:00 or 13:00 by the clock (aware arithmetic in Python is wall-clock).
+            return (start.astimezone(dt.UTC) + dt.timedelta(hours=amount)).astimezone(start.tzinfo)
         return start + dt.timedelta(hours=amount)
     day = start.date() if isinstance(start, dt.datetime) else start
     if clock is Clock.WORKING_DAYS:
@@ -59,6 +63,11 @@ class Deadline:
     starts: dt.date | dt.datetime
     due: dt.date | dt.datetime
     met: dt.date | dt.datetime | None = None
+    stopped: dt.date | dt.datetime | None = None  # the clock stopped before this was met
+
+    @property
+    def is_open(self) -> bool:
+        return self.met is None and self.stopped is None
 
     @property
     def met_in_time(self) -> bool | None:
@@ -81,7 +90,9 @@ def compute(schedule: Schedule, trigger, events, *, stop=None) -> list[Deadline]
     - With ``repeat``, each event that meets a deadline starts the next clock from its own date.
     - ``stop`` (the plan ended, the case closed, an exemption): events after it do not count, and
       a deadline not yet met whose due date is after ``stop`` is not produced (the clock stopped).
-    - The series ends with at most one unmet (open) deadline.
+      One that fell due on or before ``stop`` and was never met is kept (it was missed) with
+      ``stopped`` set: nothing can meet it any more, so it is not open work.
+    - The series ends with at most one unmet deadline.
     """
     pending = sorted(e for e in events if e is not None and e >= trigger and (stop is None or e <= stop))
     deadlines: list[Deadline] = []
@@ -89,8 +100,10 @@ def compute(schedule: Schedule, trigger, events, *, stop=None) -> list[Deadline]
     while True:
         met = next((e for e in pending if e >= start), None)
         if met is None:
-            if stop is None or due <= stop:
+            if stop is None:
                 deadlines.append(Deadline(sequence, start, due, None))
+            elif due <= stop:
+                deadlines.append(Deadline(sequence, start, due, None, stopped=stop))
             return deadlines
         deadlines.append(Deadline(sequence, start, due, met))
         if schedule.repeat is None:
