@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views import generic as django_generic
 
-from haven.accounts.models import Team, User
+from haven.accounts.models import RestrictedAccessGrant, Team, User
 from haven.audit.log import Action, record
 from haven.audit.models import AccessLog
 from haven.chronology.registry import categories as chronology_categories
@@ -446,6 +446,7 @@ class RevokeAccess(RecordMixin, django_generic.View):
     """End a restricted-record grant (POST only)."""
 
     model = Person
+    url_models = {"grant_pk": RestrictedAccessGrant}
     capability = "people.restrict"
     action = "discover"  # managers manage a restriction without being granted the record
     http_method_names = ["post"]

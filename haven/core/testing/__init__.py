@@ -135,8 +135,10 @@ class World:
             household = Household.objects.create(authority=authority, name=f"{members[0].last_name} household")
             for m in members:
                 HouseholdMember.objects.create(household=household, person=m, authority=authority)
-        from haven.accounts.models import BreakGlassAccess
+        from haven.accounts.models import BreakGlassAccess, RestrictedAccessGrant
 
+        RestrictedAccessGrant.objects.create(person=restricted, user=world["audrey"], reason="Test world: auditor")
+        RestrictedAccessGrant.objects.create(person=outsider, user=world["charlie"], reason="Test world")
         for user, person in ((world["alice"], restricted), (world["charlie"], outsider)):
             BreakGlassAccess.objects.create(user=user, person=person, reason="Test world: an old emergency",
                                             expires_at=timezone.now() - dt.timedelta(days=1))
