@@ -92,10 +92,10 @@ def _style_widget(name: str, field: forms.Field) -> None:
     w = field.widget
     if isinstance(w, GovukDateWidget) or isinstance(w, forms.HiddenInput):
         return
-    if isinstance(w, forms.RadioSelect):
-        w.attrs.setdefault("class", "govuk-radios__input")
-    elif isinstance(w, forms.CheckboxSelectMultiple):
+    if isinstance(w, forms.CheckboxSelectMultiple):  # a subclass of RadioSelect: test it first
         w.attrs.setdefault("class", "govuk-checkboxes__input")
+    elif isinstance(w, forms.RadioSelect):
+        w.attrs.setdefault("class", "govuk-radios__input")
     elif isinstance(w, forms.CheckboxInput):
         w.attrs.setdefault("class", "govuk-checkboxes__input")
     elif isinstance(w, forms.Select):
