@@ -7,4 +7,4 @@ class PlansConfig(AppConfig):
     verbose_name = "Plans"
 
     def ready(self) -> None:
-        from . import chronology, flags, timescales  # noqa: F401
+        from . import chronology, flags, panels, timescales  # noqa: F401

@@ -120,6 +120,10 @@ class PlanAction(CaseRecord):
         return not self.missing
 
 
+# Actions in a plan: by due date, undated last (the same on SQLite and PostgreSQL).
+ACTION_ORDER = (models.F("due_date").asc(nulls_last=True), "id")
+
+
 class PlanReview(CaseRecord):
     """A review of a child in need plan (CP plans are reviewed at review conferences)."""
 

@@ -7,4 +7,4 @@ class RecordingConfig(AppConfig):
     verbose_name = "Visits, meetings and case notes"
 
     def ready(self) -> None:
-        from . import chronology  # noqa: F401
+        from . import chronology, panels  # noqa: F401

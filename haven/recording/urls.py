@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "recording"
-urlpatterns: list = []
+urlpatterns = [
+    path("add/", views.RecordingCreate.as_view(), name="recording-create"),
+    path("<int:pk>/", views.RecordingDetail.as_view(), name="recording-detail"),
+]
