@@ -7,4 +7,4 @@ class FrontDoorConfig(AppConfig):
     verbose_name = "Front door and MASH"
 
     def ready(self) -> None:
-        from . import chronology, timescales  # noqa: F401
+        from . import chronology, panels, timescales  # noqa: F401

@@ -34,6 +34,29 @@ def walk(patterns, prefix="", namespace=""):
 ALL = list(walk(get_resolver().url_patterns))
 
 
+@pytest.fixture(scope="module")
+def walk_world(django_db_setup, django_db_blocker):
+    """One world for the whole walk (built once: it is large now that every app adds to it),
+    inside a transaction rolled back when the module ends; each test runs in a savepoint."""
+    from django.db import transaction
+
+    from haven.core.testing import World
+
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            yield World.build()
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+@pytest.fixture
+def world(walk_world, db):
+    return walk_world
+
+
 def view_class(pattern):
     return getattr(pattern.callback, "view_class", None)
 
