@@ -9,10 +9,10 @@ HAVEN  := $(VENV)/bin/haven
 PORT   ?= 8000
 BENCH_SCALE ?= large
 
-.PHONY: run test bench lint install install-test assets migrate demo browser clean
+.PHONY: run test bench lint install install-test assets migrate demo browser pdf-libs clean
 
 ## run: install, build assets, migrate the embedded SQLite database, load the demo partnership, serve
-run: install assets
+run: install assets pdf-libs
 	$(HAVEN) migrate --no-input
 	$(HAVEN) demo
 	$(HAVEN) runserver 127.0.0.1:$(PORT)
@@ -53,12 +53,17 @@ node_modules/.package-lock.json: package.json package-lock.json
 assets: node_modules/.package-lock.json $(VENV)/.installed
 	$(PY) scripts/build_assets.py
 
-# Browser tests drive Debian's chromium; install it when missing (root on these machines).
-browser:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  echo "Installing Debian chromium for the browser tests"; \
+# Browser tests drive Debian's chromium; PDFs (WeasyPrint) need Debian's Pango. Install what is
+# missing (root on these machines; sudo elsewhere).
+PDF_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0
+browser: SYSTEM_PACKAGES = chromium $(PDF_PACKAGES)
+pdf-libs: SYSTEM_PACKAGES = $(PDF_PACKAGES)
+browser pdf-libs:
+	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:$$missing"; \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; fi
 
 clean:
 	rm -rf $(VENV) node_modules haven/static/dist
