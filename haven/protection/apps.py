@@ -7,4 +7,4 @@ class ProtectionConfig(AppConfig):
     verbose_name = "Child protection"
 
     def ready(self) -> None:
-        from . import chronology, flags, timescales  # noqa: F401
+        from . import chronology, flags, panels, timescales  # noqa: F401

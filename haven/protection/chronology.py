@@ -29,7 +29,10 @@ def conferences(person, user):
     rows = ConferenceChild.objects.visible_to(user).filter(person=person).select_related("conference")
     for cc in rows:
         c = cc.conference
-        detail = "Plan needed" if cc.plan_needed else "No plan needed"
+        if c.kind == c.Kind.REVIEW:
+            detail = "Plan continues" if cc.plan_needed else "Plan ended"
+        else:
+            detail = "Plan needed" if cc.plan_needed else "No plan needed"
         if cc.category:
             detail += f" ({cc.get_category_display().lower()})"
         yield Entry(date=c.held_on, title=c.get_kind_display(), detail=detail, url=c.get_absolute_url())

@@ -15,6 +15,14 @@ from haven.core.models import CaseRecord
 REQUIRED_AGENCIES = (Agency.POLICE, Agency.HEALTH, Agency.EDUCATION, Agency.CSC)
 
 
+def missing_from(present) -> list[str]:
+    """The required agencies (labels, in the order Working Together names them) that are not
+    among ``present`` (agency codes of those who took part). The form uses it before saving, the
+    record (``StrategyDiscussion.missing_agencies``) after."""
+    present = {str(a) for a in present}
+    return [Agency(a).label for a in REQUIRED_AGENCIES if a not in present]
+
+
 class StrategyDiscussion(CaseRecord):
     """A strategy discussion or meeting about one or more children (Working Together 2023)."""
 
@@ -27,6 +35,9 @@ class StrategyDiscussion(CaseRecord):
     summary = models.TextField("information shared and reasons for the decision", blank=True)
     chair = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                               related_name="+")
+    absence_reason = models.TextField(
+        "why an agency did not take part", blank=True,
+        help_text="Recorded when the police, health, education or children's social care did not take part")
 
     class Meta:
         ordering = ["-held_at"]
@@ -39,8 +50,7 @@ class StrategyDiscussion(CaseRecord):
 
     def missing_agencies(self) -> list[str]:
         """Required agencies that did not take part (said plainly on the form and the record)."""
-        present = {a.agency for a in self.attendees.all() if a.attended}
-        return [Agency(a).label for a in REQUIRED_AGENCIES if a not in present]
+        return missing_from(a.agency for a in self.attendees.all() if a.attended)
 
 
 class StrategyAttendee(CaseRecord):
