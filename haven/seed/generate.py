@@ -3,8 +3,10 @@
 Three authorities with their public codes (Westminster E09000033/213, Hammersmith and Fulham
 E09000013/205, Kensington and Chelsea E09000020/207), their teams, a user of every role, and
 families: adults and children with plausible names, dates, identifiers (NHS numbers from the
-999 range that the NHS reserves for testing), relationships, households and address histories.
-The same ``--seed`` and ``--as-of`` give the same data.
+999 range that the NHS reserves for testing), relationships, households and address histories;
+then their casework through the help-and-protection journey (``haven.seed.casework``: contacts,
+referrals, assessments, enquiries, conferences, plans, visits, allocations) and the deadlines
+derived from it. The same ``--seed`` and ``--as-of`` give the same data.
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ from haven.people.models import (
 
 from . import names
 from .bulk import BulkWriter
+from .casework import CaseworkSeeder
 
 # families per authority
 SCALES = {"tiny": 12, "small": 150, "medium": 2_000, "large": 22_000}
@@ -118,7 +121,7 @@ class Counts:
 
 class Seeder:
     def __init__(self, *, scale: str = "small", seed: int = 1, as_of: dt.date | None = None, out=None,
-                 families_per_authority: int | None = None):
+                 families_per_authority: int | None = None, casework: bool = True):
         if scale not in SCALES:
             raise ValueError(f"scale must be one of {', '.join(SCALES)}")
         self.scale = scale
@@ -135,6 +138,9 @@ class Seeder:
         self.writer = BulkWriter(self.stamp)
         self.religions = list(Religion.values)
         self._password_hash = None
+        # Contacts, referrals, assessments, enquiries, plans and visits for the families
+        # (haven.seed.casework), with its own random stream: the people are the same either way.
+        self.casework = CaseworkSeeder(self, seed) if casework else None
 
     # -- helpers ---------------------------------------------------------------------------
     def log(self, message: str) -> None:
@@ -259,9 +265,13 @@ class Seeder:
                     rate = self.counts.people / max(0.001, time.monotonic() - started)
                     self.log(f"  {la.name}: {done:,}/{self.families:,} families, {self.counts.people:,} people "
                              f"so far ({rate:,.0f} people/s)")
-        finish_bulk_load()
         self.log(f"Seeded {self.counts.families:,} families, {self.counts.people:,} people "
                  f"({self.counts.children:,} children) in {time.monotonic() - started:.1f}s")
+        if self.casework is not None:
+            self.casework.run()
+            finish_bulk_load()
+            derive_deadlines(self.log)
+        finish_bulk_load()
         return self.counts
 
     def write(self, model, objs, *, with_pk: bool = False) -> None:
@@ -448,9 +458,13 @@ class Seeder:
         self.write(PersonAlias, aliases)
         self.write(PersonDisability, disabilities)
         self.write(PersonFlag, flags)
-        self.write(Allocation, allocations)
         self.counts.relationships += len(rels)
         self.counts.addresses += len(addresses)
+        if self.casework is not None:
+            # Allocations follow the casework (children with open work, and their history).
+            self.casework.add_families(la, plan, people)
+            return
+        self.write(Allocation, allocations)
         # The demo social worker gets a caseload too.
         if la.lea_code == "213" and "sam.worker" in self.users and not Allocation.objects.filter(worker=self.users["sam.worker"]).exists():
             kids = [people[c] for _, cs, *_ in plan for c in cs][:12]
@@ -490,6 +504,16 @@ def bulk_load_session():
                 cursor.execute(f"PRAGMA cache_size={int(cache_size)}")
             elif vendor == "postgresql":
                 cursor.execute("RESET synchronous_commit")
+
+
+def derive_deadlines(log) -> None:
+    """Deadlines are derived data: the seed writes no Deadline rows itself, it recomputes every
+    timescale rule over what it wrote (the bulk writer sends no signals)."""
+    from haven.work.sync import recompute_all
+
+    started = time.monotonic()
+    written = recompute_all()
+    log(f"Deadlines: {written:,} derived in {time.monotonic() - started:.1f}s")
 
 
 def finish_bulk_load() -> None:

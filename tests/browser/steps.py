@@ -80,3 +80,19 @@ def expect_validation_error(page: Page, field_id: str, message: str) -> None:
     expect(group.locator(".govuk-error-message").first).to_contain_text(message)
     link.click()
     expect(page.locator(f"#{field_id}")).to_be_focused()
+
+
+def fill_govuk_date(scope, field_id: str, day) -> None:
+    """Type a date into a GOV.UK date input (``#<field_id>_0/1/2``: day, month, year).
+    ``scope`` is a page or a locator (a form, a table row)."""
+    scope.locator(f"#{field_id}_0").fill(str(day.day))
+    scope.locator(f"#{field_id}_1").fill(str(day.month))
+    scope.locator(f"#{field_id}_2").fill(str(day.year))
+
+
+def choose(scope, legend, label: str) -> None:
+    """Pick the radio (or tick the checkbox) labelled ``label`` in the fieldset whose legend is
+    ``legend`` (a string for an exact legend, or a compiled pattern)."""
+    group = scope.get_by_role("group", name=legend, exact=True) if isinstance(legend, str) \
+        else scope.get_by_role("group", name=legend)
+    group.get_by_label(label, exact=True).check()

@@ -8,7 +8,6 @@ from haven.accounts.models import BreakGlassAccess
 from haven.audit.models import AccessLog
 from haven.people.models import Address, Person
 
-
 BASE_WORLD = {"Lily", "Jack", "Maura", "Noah", "Ruby", "Rita", "Ava"}  # other apps' builders add more
 
 

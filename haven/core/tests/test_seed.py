@@ -21,7 +21,7 @@ def snapshot():
 
 @pytest.fixture
 def seeded(db):
-    Seeder(scale="tiny", seed=7, as_of=AS_OF, out=io.StringIO()).run()
+    Seeder(scale="tiny", seed=7, as_of=AS_OF, out=io.StringIO(), casework=False).run()
 
 
 def test_it_seeds_three_authorities_with_their_public_codes(seeded):
@@ -40,7 +40,7 @@ def test_it_has_a_user_of_every_role(seeded):
 def test_it_is_deterministic(seeded):
     first = snapshot()
     Person.objects.all().delete()
-    Seeder(scale="tiny", seed=7, as_of=AS_OF, out=io.StringIO()).run()
+    Seeder(scale="tiny", seed=7, as_of=AS_OF, out=io.StringIO(), casework=False).run()
     assert snapshot() == first
 
 
