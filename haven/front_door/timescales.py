@@ -10,7 +10,7 @@ from haven.core.timescales.rules import Clock, Interval, Rule, Schedule, Source,
 for rag, hours, label in (("R", 4, "red"), ("A", 24, "amber"), ("G", 72, "green")):
     register(Rule(
         code=f"contact_decision_{label}",
-        label=f"MASH decision on a {label}-rated contact",
+        label=f"MASH decision on {'an' if label == 'amber' else 'a'} {label}-rated contact",
         citation="Local MASH threshold protocol: red 4 hours, amber 24 hours, green 72 hours",
         trigger=Source("front_door.Contact", date="rated_at", filter={"rag": rag, "subjects__role": "child"}),
         schedule=Schedule(Interval(Clock.HOURS, hours)),

@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.db import transaction
 from django.http import Http404
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from haven.api.auth import Capability
@@ -211,3 +211,26 @@ def update_person(request, pk: int, data: PersonUpdate):
         return Status(409, {"detail": f"{stale.changed_by or 'Another user'} changed this record after version "
                                f"{data.version}; read it again (now version {stale.obj.version})"})
     return person
+
+
+class ChronologyEntryOut(Schema):
+    date: str
+    category: str
+    category_label: str
+    title: str
+    detail: str
+    significant: bool
+    url: str
+
+
+@router.get("/{int:pk}/chronology", response={200: list[ChronologyEntryOut], 403: Problem, 404: Problem},
+            auth=Capability("people.view"), summary="A person's chronology (newest first)")
+def get_chronology(request, pk: int, category: list[str] | None = Query(None), significant: bool = False):
+    from haven.chronology.registry import chronology_for
+
+    person = _fetch(request, pk)
+    entries = chronology_for(person, request.user, categories=category or None, significant_only=significant)
+    record(request, Action.VIEW, obj=person, summary=f"API: chronology of {person.full_name}")
+    return [ChronologyEntryOut(date=e.date.isoformat(), category=e.category, category_label=e.category_label,
+                               title=e.title, detail=e.detail, significant=e.significant, url=e.url)
+            for e in entries]

@@ -407,7 +407,7 @@ class RestrictRecord(RecordMixin, django_generic.FormView):
         person.restricted_reason = form.cleaned_data["restricted_reason"]
         save_versioned(person, expected_version=person.version, actor=self.request.user,
                        reason="Restriction changed")
-        if person.restricted and not person.access_grants.filter(user=self.request.user).exists():
+        if person.restricted and not person.access_grants.filter(user=self.request.user, revoked_at__isnull=True).exists():
             services.grant_access(actor=self.request.user, person=person, user=self.request.user,
                                   reason="Restricted the record", request=self.request)
         record(self.request, Action.UPDATE, obj=person, detail={"restricted": person.restricted})

@@ -48,7 +48,11 @@ class CapabilityRequiredMixin:
         try:
             return super().dispatch(request, *args, **kwargs)
         except RestrictedRecord as exc:
-            record(request, Action.DENIED, person_id=exc.person_id, summary="Restricted record: access refused")
+            from haven.people.models import Person
+
+            authority_id = Person.objects.filter(pk=exc.person_id).values_list("authority_id", flat=True).first()
+            record(request, Action.DENIED, person_id=exc.person_id, authority_id=authority_id,
+                   summary="Restricted record: access refused")
             return render(request, "core/restricted.html", {"person_id": exc.person_id}, status=403)
 
 

@@ -53,3 +53,13 @@ def test_updating_with_a_stale_version_answers_409(world, as_user):
 def test_the_openapi_document_describes_the_people_endpoints(world, as_user):
     schema = as_user(world.alice).get("/api/v1/openapi.json").json()
     assert {"/api/v1/people/", "/api/v1/people/{pk}"} <= set(schema["paths"])
+
+
+def test_the_chronology_is_in_the_api_and_its_reading_is_logged(world, as_user):
+    client = as_user(world.alice)
+    entries = client.get(f"/api/v1/people/{world.child.pk}/chronology").json()
+    assert any(e["title"] == "Born" and e["date"] == "2016-03-04" for e in entries)
+    only = client.get(f"/api/v1/people/{world.child.pk}/chronology", {"category": "address"}).json()
+    assert only and {e["category"] for e in only} == {"address"}
+    assert as_user(world.charlie).get(f"/api/v1/people/{world.child.pk}/chronology").status_code == 404
+    assert AccessLog.objects.filter(summary__startswith="API: chronology", person_id=world.child.pk).exists()
