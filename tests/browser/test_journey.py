@@ -61,7 +61,7 @@ def open_as(browser, base_url):
         page.on("pageerror", lambda exc: failures.append(f"{user.username}: JavaScript error: {exc}"))
         page.failures = failures
         opened.append((context, page))
-        sign_in(page, base_url, user, start=start)
+        sign_in(page, base_url, user, start=start, check_accessibility=False)  # axe: test_sign_in_search_audit
         return page
 
     yield open_as
@@ -235,7 +235,6 @@ def test_contact_about_two_siblings_to_review_conference(open_as, base_url, brow
     for child in children:  # (other children of the test world are allocated to her too)
         expect(alice.locator("tr[data-deadline]").filter(has_text=child.full_name)
                .filter(has_text="Decision on a referral")).to_have_count(1)
-    expect_no_serious_axe_violations(alice)
     for n, child in enumerate(children):
         alice.goto(f"/people/{child.pk}/")
         if not n:
@@ -475,7 +474,6 @@ def test_contact_about_two_siblings_to_review_conference(open_as, base_url, brow
         choose(chair_page, f"Decision for {child.first_name}'s plan", "The plan continues")
         expect(chair_page.get_by_role("group", name=f"Latest category of abuse for {child.first_name}'s plan")
                .get_by_label("Neglect", exact=True)).to_be_checked()
-    expect_no_serious_axe_violations(chair_page)
     chair_page.get_by_role("button", name="Save conference").click()
     expect(heading(chair_page)).to_have_text("Review child protection conference")
     expect(chair_page.get_by_text("Plan continues: neglect")).to_have_count(2)
