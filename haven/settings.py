@@ -55,6 +55,12 @@ INSTALLED_APPS = [
     "haven.plans",
     "haven.recording",
     "haven.work",
+    "haven.looked_after",
+    "haven.health",
+    "haven.education",
+    "haven.missing",
+    "haven.permanence",
+    "haven.care_leavers",
 ]
 
 MIDDLEWARE = [

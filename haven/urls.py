@@ -16,5 +16,11 @@ urlpatterns = [
     path("recording/", include("haven.recording.urls")),
     path("work/", include("haven.work.urls")),
     path("chronology/", include("haven.chronology.urls")),
+    path("looked-after/", include("haven.looked_after.urls")),
+    path("health/", include("haven.health.urls")),
+    path("education/", include("haven.education.urls")),
+    path("missing/", include("haven.missing.urls")),
+    path("permanence/", include("haven.permanence.urls")),
+    path("care-leavers/", include("haven.care_leavers.urls")),
     path("api/v1/", api.urls),
 ]

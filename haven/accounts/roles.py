@@ -92,3 +92,26 @@ register_capability("timescales.exempt", [Role.TEAM_MANAGER])
 register_capability("work.view", PRACTITIONERS)
 register_capability("work.team", [Role.TEAM_MANAGER])
 register_capability("chronology.export", [*PRACTITIONERS, Role.AUDITOR])
+
+# --- children looked after, missing children, permanence and care leavers -----------------------
+_CLA_RECORDERS = [Role.SOCIAL_WORKER, Role.TEAM_MANAGER, Role.CP_CHAIR_IRO, Role.PERSONAL_ADVISER,
+                  Role.FOSTERING_ADOPTION]
+register_capability("looked_after.view", _CASE_READERS)
+register_capability("looked_after.record", _CLA_RECORDERS)        # periods of care, placements, care plans, visits
+register_capability("looked_after.review", [Role.CP_CHAIR_IRO])    # chair and record reviews (IROs)
+register_capability("looked_after.team", [Role.TEAM_MANAGER, Role.CP_CHAIR_IRO, Role.PERFORMANCE_ANALYST])  # team and IRO views
+register_capability("health.view", [*PRACTITIONERS, Role.PERFORMANCE_ANALYST, Role.AUDITOR, Role.PARTNER_READ_ONLY])
+register_capability("health.record", _CLA_RECORDERS)
+register_capability("education.view", [*PRACTITIONERS, Role.PERFORMANCE_ANALYST, Role.AUDITOR, Role.PARTNER_READ_ONLY])
+register_capability("education.record", _CLA_RECORDERS)
+register_capability("missing.view", _CASE_READERS)
+register_capability("missing.record", [*_CSC, Role.PERSONAL_ADVISER, Role.YOUTH_JUSTICE, Role.FOSTERING_ADOPTION])
+register_capability("missing.report", [Role.TEAM_MANAGER, Role.CP_CHAIR_IRO, Role.PERFORMANCE_ANALYST, Role.AUDITOR])
+register_capability("exploitation.record", [*_CSC, Role.YOUTH_JUSTICE])
+register_capability("exploitation.panel", [Role.TEAM_MANAGER])      # record multi-agency panel decisions
+register_capability("permanence.view", _CASE_READERS)
+register_capability("permanence.record", [Role.SOCIAL_WORKER, Role.TEAM_MANAGER, Role.FOSTERING_ADOPTION])
+register_capability("permanence.decide", [Role.TEAM_MANAGER])       # agency decision maker (ADM) decisions
+register_capability("care_leavers.view", _CASE_READERS)
+register_capability("care_leavers.record", [Role.PERSONAL_ADVISER, Role.SOCIAL_WORKER, Role.TEAM_MANAGER])
+register_capability("care_leavers.team", [Role.TEAM_MANAGER, Role.PERFORMANCE_ANALYST])  # custody contact and leaver lists

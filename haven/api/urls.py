@@ -9,8 +9,14 @@ from ninja import NinjaAPI
 from ninja.errors import ValidationError as NinjaValidationError
 
 from haven.assessments.api import router as assessments_router
+from haven.care_leavers.api import router as care_leavers_router
+from haven.education.api import router as education_router
 from haven.front_door.api import router as front_door_router
+from haven.health.api import router as health_router
+from haven.looked_after.api import router as looked_after_router
+from haven.missing.api import router as missing_router
 from haven.people.api import router as people_router
+from haven.permanence.api import router as permanence_router
 from haven.plans.api import router as plans_router
 from haven.protection.api import router as protection_router
 from haven.recording.api import router as recording_router
@@ -40,3 +46,9 @@ api.add_router("/protection", protection_router)
 api.add_router("/plans", plans_router)
 api.add_router("/recordings", recording_router)
 api.add_router("/work", work_router)
+api.add_router("/looked-after", looked_after_router)
+api.add_router("/health", health_router)
+api.add_router("/education", education_router)
+api.add_router("/missing", missing_router)
+api.add_router("/permanence", permanence_router)
+api.add_router("/care-leavers", care_leavers_router)

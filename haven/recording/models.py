@@ -19,6 +19,8 @@ class Recording(CaseRecord):
         HOME_VISIT = "home_visit", "Home visit"
         CP_VISIT = "cp_visit", "Child protection visit"
         CIN_VISIT = "cin_visit", "Child in need visit"
+        CLA_VISIT = "cla_visit", "Statutory visit to a looked-after child"
+        PA_CONTACT = "pa_contact", "Personal adviser contact with a care leaver"
         MEETING = "meeting", "Meeting"
         PHONE = "phone", "Phone call"
         NOTE = "note", "Case note"

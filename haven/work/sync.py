@@ -67,7 +67,8 @@ def _recompute_batch(rule: Rule, T, ct, ids) -> int:
     else:
         Deadline.objects.filter(rule=rule.code, content_type=ct).delete()
     triggers = base.filter(**rule.trigger.filter).exclude(**{f"{rule.trigger.date}__isnull": True})
-    fields = ["pk", "authority_id", rule.trigger.date, rule.person]
+    fields = ["pk", "authority_id", rule.trigger.date, rule.person,
+              rule.schedule_by or "pk", f"{rule.person}__date_of_birth" if rule.needs_birth else "pk"]
     rows = list(triggers.exclude(**{f"{rule.person}__isnull": True}).values_list(*fields))
     if not rows:
         return 0
@@ -83,11 +84,12 @@ def _recompute_batch(rule: Rule, T, ct, ids) -> int:
         exemptions[ex.object_id].append(ex)
 
     out = []
-    for pk, authority_id, start, person_id in rows:
+    for pk, authority_id, start, person_id, variant, born in rows:
         hours = rule.hours
         key = pk if rule.satisfied_by.match == "object" else person_id
-        series = compute(rule.schedule, _as_value(start, hours), [_as_value(e, hours) for e in events.get(key, [])],
-                         stop=_as_value(stops.get(pk), hours))
+        schedule = rule.schedule_for(variant) if rule.schedule_by else rule.schedule
+        series = compute(schedule, _as_value(start, hours), [_as_value(e, hours) for e in events.get(key, [])],
+                         stop=_as_value(stops.get(pk), hours), born=born if rule.needs_birth else None)
         for d in series:
             due = d.due if hours else _aware(d.due, END_OF_DAY)
             row = Deadline(rule=rule.code, content_type=ct, object_id=pk, person_id=person_id,

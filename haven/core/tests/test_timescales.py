@@ -643,3 +643,47 @@ def timezone_local_time(value):
     from django.utils import timezone
 
     return timezone.localtime(value).time()
+
+
+# --- schedules with a second interval, a switch and early events (looked-after children) -------
+from haven.core.timescales.engine import Switch  # noqa: E402
+
+
+def test_second_interval_then_repeat():
+    """CLA reviews: 20 working days, then 3 months, then every 6 months."""
+    s = Schedule(Interval(WD, 20), Interval(Clock.MONTHS, 6), second=Interval(Clock.MONTHS, 3))
+    ds = compute(s, D(2025, 1, 6), [D(2025, 1, 30), D(2025, 4, 20), D(2025, 10, 1)])
+    assert [d.due for d in ds] == [D(2025, 2, 3), D(2025, 4, 30), D(2025, 10, 20), D(2026, 4, 1)]
+    assert [d.met for d in ds] == [D(2025, 1, 30), D(2025, 4, 20), D(2025, 10, 1), None]
+
+
+def test_switch_after_first_year_of_trigger():
+    """Visits: 6-weekly in the placement's first year, then 3-monthly."""
+    s = Schedule(Interval(Clock.WEEKS, 1), Interval(Clock.WEEKS, 6),
+                 switch=Switch(Interval(Clock.MONTHS, 12), Interval(Clock.MONTHS, 3)))
+    ds = compute(s, D(2025, 1, 1), [D(2025, 1, 7), D(2025, 12, 31), D(2026, 1, 2)])
+    # met 31/12/2025 (before the anniversary): next in 6 weeks; met 2/1/2026 (after): 3 months
+    assert ds[2].due == D(2025, 12, 31) + dt.timedelta(weeks=6)
+    assert ds[3].due == D(2026, 4, 2)
+
+
+def test_switch_from_birth():
+    """Health assessments: 6-monthly under 5, annual from the fifth birthday."""
+    s = Schedule(Interval(WD, 20), Interval(Clock.MONTHS, 6),
+                 switch=Switch(Interval(Clock.MONTHS, 60), Interval(Clock.MONTHS, 12), since="birth"))
+    ds = compute(s, D(2025, 1, 6), [D(2025, 1, 20), D(2025, 7, 1)], born=D(2020, 6, 1))
+    assert ds[1].due == D(2025, 7, 20)          # under 5 when the first was done
+    assert ds[2].due == D(2026, 7, 1)           # 5 by the second: annual
+    assert compute(s, D(2025, 1, 6), [D(2025, 1, 20)], born=None)[1].due == D(2025, 7, 20)
+
+
+def test_early_event_meets_first_deadline_and_next_runs_from_trigger():
+    """A care plan made before the placement meets the 10-working-day deadline."""
+    s = Schedule(Interval(WD, 10), early=Interval(Clock.MONTHS, 3))
+    [d] = compute(s, D(2025, 3, 3), [D(2025, 2, 10)])
+    assert d.met == D(2025, 2, 10) and d.met_in_time
+    [d] = compute(s, D(2025, 3, 3), [D(2024, 11, 1)])   # too early: it was another period's plan
+    assert d.met is None
+    s2 = Schedule(Interval(WD, 10), Interval(Clock.MONTHS, 6), early=Interval(Clock.MONTHS, 3))
+    ds = compute(s2, D(2025, 3, 3), [D(2025, 2, 10)])
+    assert ds[1].starts == D(2025, 3, 3) and ds[1].due == D(2025, 9, 3)

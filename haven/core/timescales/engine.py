@@ -75,30 +75,80 @@ class Deadline:
 
 
 @dataclass(frozen=True)
+class Switch:
+    """From a point in time on, the repeat interval changes: visits to a child in a long-term
+    placement become 3-monthly after the placement's first year (``since="trigger"``); review
+    health assessments become annual from the child's fifth birthday (``since="birth"``). The
+    interval that follows a met deadline is chosen by the date it was met."""
+
+    after: Interval
+    repeat: Interval
+    since: str = "trigger"            # "trigger" or "birth"
+
+    def __post_init__(self):
+        if self.since not in ("trigger", "birth"):
+            raise ValueError(f"Switch.since must be 'trigger' or 'birth', not {self.since!r}")
+
+
+@dataclass(frozen=True)
 class Schedule:
     first: Interval
     repeat: Interval | None = None    # after each satisfying event, the next is due this long after it
+    second: Interval | None = None    # the second deadline, when it differs from the repeat (CLA reviews: 20 wd, 3 months, then 6-monthly)
+    switch: Switch | None = None      # a later repeat from a point in time
+    early: Interval | None = None     # events up to this long *before* the trigger meet the first deadline (a care plan made before the placement)
+
+    def next_interval(self, sequence: int, met, *, trigger, born=None) -> Interval | None:
+        """The interval after deadline ``sequence`` was met on ``met``."""
+        if self.repeat is None and self.second is None:
+            return None
+        if sequence == 1 and self.second is not None:
+            return self.second
+        if self.switch is not None:
+            origin = trigger if self.switch.since == "trigger" else born
+            if origin is not None:
+                if isinstance(origin, dt.datetime) and not isinstance(met, dt.datetime):
+                    origin = origin.date()
+                if met >= self.switch.after.after(origin):
+                    return self.switch.repeat
+        return self.repeat
 
 
-def compute(schedule: Schedule, trigger, events, *, stop=None) -> list[Deadline]:
+def _before(start, interval: Interval):
+    """``interval`` before ``start`` (calendar arithmetic; for ``Schedule.early``)."""
+    if interval.clock is Clock.HOURS:
+        return start - dt.timedelta(hours=interval.amount)
+    if interval.clock is Clock.MONTHS:
+        return add_months(start, -interval.amount)
+    if interval.clock is Clock.WORKING_DAYS:
+        return start - dt.timedelta(days=interval.amount * 7 // 5 + 4)
+    days = interval.amount * (7 if interval.clock is Clock.WEEKS else 1)
+    return start - dt.timedelta(days=days)
+
+
+def compute(schedule: Schedule, trigger, events, *, stop=None, born=None) -> list[Deadline]:
     """The deadlines a trigger sets, oldest first.
 
     Values are all dates (day clocks) or all datetimes (hour clocks).
 
     - The first deadline is ``schedule.first`` after ``trigger``; the earliest event on or after
-      the trigger meets it, in time or late.
-    - With ``repeat``, each event that meets a deadline starts the next clock from its own date.
+      the trigger meets it, in time or late. With ``schedule.early``, an event up to that long
+      before the trigger meets it too (and the next clock runs from the trigger).
+    - With ``repeat`` (and ``second``, ``switch``), each event that meets a deadline starts the
+      next clock from its own date; ``born`` (the child's date of birth) places a ``switch``
+      counted from birth.
     - ``stop`` (the plan ended, the case closed, an exemption): events after it do not count, and
       a deadline not yet met whose due date is after ``stop`` is not produced (the clock stopped).
       One that fell due on or before ``stop`` and was never met is kept (it was missed) with
       ``stopped`` set: nothing can meet it any more, so it is not open work.
     - The series ends with at most one unmet deadline.
     """
-    pending = sorted(e for e in events if e is not None and e >= trigger and (stop is None or e <= stop))
+    floor = trigger if schedule.early is None else _before(trigger, schedule.early)
+    pending = sorted(e for e in events if e is not None and e >= floor and (stop is None or e <= stop))
     deadlines: list[Deadline] = []
     start, due, sequence = trigger, schedule.first.after(trigger), 1
     while True:
-        met = next((e for e in pending if e >= start), None)
+        met = next((e for e in pending if e >= (floor if sequence == 1 else start)), None)
         if met is None:
             if stop is None:
                 deadlines.append(Deadline(sequence, start, due, None))
@@ -106,7 +156,9 @@ def compute(schedule: Schedule, trigger, events, *, stop=None) -> list[Deadline]
                 deadlines.append(Deadline(sequence, start, due, None, stopped=stop))
             return deadlines
         deadlines.append(Deadline(sequence, start, due, met))
-        if schedule.repeat is None:
+        interval = schedule.next_interval(sequence, met, trigger=trigger, born=born)
+        if interval is None:
             return deadlines
         pending = [e for e in pending if e > met]
-        start, due, sequence = met, schedule.repeat.after(met), sequence + 1
+        start = max(met, trigger)
+        start, due, sequence = start, interval.after(start), sequence + 1

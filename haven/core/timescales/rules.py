@@ -19,9 +19,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .engine import Clock, Interval, Schedule
+from .engine import Clock, Interval, Schedule, Switch
 
-__all__ = ["RULES", "Clock", "Interval", "Rule", "Schedule", "Source", "register", "rules_for_model"]
+__all__ = ["RULES", "Clock", "Interval", "Rule", "Schedule", "Source", "Switch", "register", "rules_for_model"]
 
 
 @dataclass(frozen=True)
@@ -59,6 +59,23 @@ class Rule:
     exemptible: bool = False
     person: str = "person"            # path from the trigger to the child
     hours: bool = False               # an hour clock (dates are datetimes)
+    # A schedule chosen per trigger: the value of ``schedule_by`` (a lookup path on the trigger)
+    # picks one of ``schedules``; other values (and None) use ``schedule``. Statutory visits:
+    # weekly for a temporary connected-person approval, 3-monthly after a long-term placement's
+    # first year, else 6-weekly.
+    schedule_by: str | None = None
+    schedules: tuple = ()             # ((value, Schedule), ...): a tuple, so the rule stays hashable
+
+    def schedule_for(self, value) -> Schedule:
+        for key, schedule in self.schedules:
+            if key == value:
+                return schedule
+        return self.schedule
+
+    @property
+    def needs_birth(self) -> bool:
+        return any(s.switch is not None and s.switch.since == "birth"
+                   for s in (self.schedule, *(v for _, v in self.schedules)))
 
     def models(self) -> set[str]:
         """Every model whose change can move this rule's deadlines (the first hop of each path)."""
@@ -67,7 +84,8 @@ class Rule:
         labels = {self.trigger.model, self.satisfied_by.model}
         for source in (self.trigger, self.satisfied_by):
             model = apps.get_model(source.model)
-            for path in (source.date, *source.filter.keys()):
+            extra = (self.schedule_by,) if source is self.trigger and self.schedule_by else ()
+            for path in (source.date, *source.filter.keys(), *extra):
                 first = path.split("__")[0]
                 try:
                     f = model._meta.get_field(first)

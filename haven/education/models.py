@@ -1,0 +1,1 @@
+"""Education of looked-after children."""

@@ -1,0 +1,1 @@
+"""Health of looked-after children."""

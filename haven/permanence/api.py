@@ -1,0 +1,5 @@
+"""/api/v1 endpoints for permanence."""
+
+from ninja import Router
+
+router = Router(tags=["permanence"])

@@ -1,0 +1,1 @@
+"""Permanence, proceedings and adoption."""
