@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "haven.recording",
     "haven.work",
     "haven.looked_after",
+    "haven.care_planning",
     "haven.health",
     "haven.education",
     "haven.missing",

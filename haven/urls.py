@@ -17,6 +17,7 @@ urlpatterns = [
     path("work/", include("haven.work.urls")),
     path("chronology/", include("haven.chronology.urls")),
     path("looked-after/", include("haven.looked_after.urls")),
+    path("looked-after/", include("haven.care_planning.urls")),
     path("health/", include("haven.health.urls")),
     path("education/", include("haven.education.urls")),
     path("missing/", include("haven.missing.urls")),

@@ -10,6 +10,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from haven.assessments.api import router as assessments_router
 from haven.care_leavers.api import router as care_leavers_router
+from haven.care_planning.api import router as care_planning_router
 from haven.education.api import router as education_router
 from haven.front_door.api import router as front_door_router
 from haven.health.api import router as health_router
@@ -47,6 +48,7 @@ api.add_router("/plans", plans_router)
 api.add_router("/recordings", recording_router)
 api.add_router("/work", work_router)
 api.add_router("/looked-after", looked_after_router)
+api.add_router("/care-planning", care_planning_router)
 api.add_router("/health", health_router)
 api.add_router("/education", education_router)
 api.add_router("/missing", missing_router)

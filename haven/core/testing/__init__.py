@@ -71,6 +71,8 @@ class World:
     audrey: User
     sid: User
     nora: User
+    iris: User             # Westminster independent reviewing officer / CP chair
+    paula: User            # Westminster personal adviser (care leavers)
     child: object          # Westminster child, in alice's scope
     sibling: object        # Westminster child, sibling of child
     parent: object         # Westminster adult
@@ -113,6 +115,8 @@ class World:
             audrey=make_user("audrey", role=Role.AUDITOR, team=wcc_team, first="Audrey"),
             sid=make_user("sid", role=Role.SYSTEM_ADMINISTRATOR, team=systems, first="Sid"),
             nora=make_user("nora", first="Nora"),
+            iris=make_user("iris", role=Role.CP_CHAIR_IRO, team=wcc_team, first="Iris"),
+            paula=make_user("paula", role=Role.PERSONAL_ADVISER, team=wcc_team, first="Paula"),
         )
         child = make_person(wcc, first="Lily", last="O'Brien", born=dt.date(2016, 3, 4), sex="F", nhs_number="9990000107")
         sibling = make_person(wcc, first="Jack", last="O'Brien", born=dt.date(2018, 7, 9), sex="M")

@@ -200,7 +200,7 @@ def test_it_hides_records_outside_the_users_scope(item, world, as_user):
 
 
 def capable_user(world, capability):
-    for persona in ("alice", "bob", "audrey", "sid"):
+    for persona in ("alice", "bob", "audrey", "sid", "iris", "paula"):
         user = getattr(world, persona)
         if capability == ANY_SIGNED_IN or user.has_capability(capability):
             return user

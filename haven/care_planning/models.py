@@ -1,0 +1,1 @@
+"""Care plans, IRO allocation, looked-after reviews and statutory visits."""
