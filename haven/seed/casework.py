@@ -441,6 +441,7 @@ class CaseworkSeeder:
         self.w = RowWriter(seeder.stamp)
         self.stats: dict[str, Counter] = defaultdict(Counter)
         self.cal = WorkingDays(self.start - dt.timedelta(days=60), self.today + dt.timedelta(days=1200))
+        self.care_entrants: list = []   # (authority id, Kid, day): CP plans that ended in care
 
     # -- input ----------------------------------------------------------------------------------
     def add_families(self, la, plan, people) -> None:
@@ -1135,6 +1136,8 @@ class Journey:
         for k in kids:
             plans[k.pk].update(end_date=end_day, end_reason=reason)
             self.st["cp_over_2y"] += (end_day - start).days > 730
+            if reason == "looked_after":
+                cw.care_entrants.append((self.la, k, end_day))   # haven.seed.care takes them into care
         return end_day, reason
 
     def plan_content(self, plans: dict, kids: list, start: dt.date, key: str) -> None:

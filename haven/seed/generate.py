@@ -45,6 +45,7 @@ from haven.people.models import (
 
 from . import names
 from .bulk import BulkWriter
+from .care import CareSeeder
 from .casework import CaseworkSeeder
 
 # families per authority
@@ -125,6 +126,7 @@ class Seeder:
         if scale not in SCALES:
             raise ValueError(f"scale must be one of {', '.join(SCALES)}")
         self.scale = scale
+        self.seed = seed
         self.rng = random.Random(seed)
         self.today = as_of or dt.date.today()
         self.out = out or sys.stdout
@@ -269,6 +271,12 @@ class Seeder:
                  f"({self.counts.children:,} children) in {time.monotonic() - started:.1f}s")
         if self.casework is not None:
             self.casework.run()
+            self.care = CareSeeder(self, self.casework, self.seed)
+            with transaction.atomic():
+                self.care.run()
+            self.casework.w.finish()
+            for la in self.authorities:
+                self.log("  " + self.care.describe(la))
             finish_bulk_load()
             derive_deadlines(self.log)
         finish_bulk_load()

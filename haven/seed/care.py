@@ -1,0 +1,455 @@
+"""Synthetic children looked after: periods of care, placements and SSDA903 episodes, and the
+allocations around them (social worker, IRO, virtual school, personal adviser).
+
+Run by ``haven.seed.generate.Seeder`` after the help-and-protection casework: children whose
+child protection plan ended because they became looked after come into care on that day; other
+children of the seeded families come into care from elsewhere (section 20 for adolescents, police
+protection, interim care orders); unaccompanied asylum-seeking children (about a quarter of those
+looked after, as in inner London) arrive as new people aged 14 to 17, and most of them become care
+leavers.
+
+Proportions are an inner-London authority's: about 50 children looked after per 10,000, many
+placed outside the borough, ~10% with three or more placements in a year. Histories are built
+to pass the SSDA903 episode rules (``haven.looked_after.validation``): episodes are contiguous
+within a period (REC X1 then a same-day DECOM), RNE S first, L keeps the placement, P/T/B/U
+change it with a reason for the change on the episode that ended, P1 placements are provided by
+parents (PR0), URNs only where Ofsted registers the setting, no child looked after at 18.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections import Counter
+from dataclasses import dataclass, field
+
+from haven.accounts.roles import Role
+from haven.core.codes.looked_after import ADOPTION_PLACEMENTS
+from haven.looked_after.models import Episode, PeriodOfCare, Placement, Provider
+from haven.people import names as name_rules
+from haven.people.models import Allocation, LocalIdSequence, Person, PersonNameToken
+
+from . import names
+
+# Placements outside the three boroughs: outer London and the home counties, as London
+# authorities use them (postcode districts only; units are made up).
+OUT_DISTRICTS = ["CR0", "CR7", "HA0", "HA9", "UB3", "UB8", "TW3", "TW13", "EN1", "EN3", "RM1", "RM8", "BR1",
+                 "BR5", "DA1", "DA8", "SE18", "E17", "N17", "N9", "IG1", "SM1", "KT1", "WD17", "SL1", "LU1",
+                 "MK9", "ME1", "CM1", "SS1", "CT9", "BN1", "RH10", "GU1", "RG1", "B1", "NN1", "PE1"]
+
+PLACE_CHANGE_REASONS = {"CARPL": 34, "CREQB": 15, "CREQO": 10, "CHILD": 8, "LAREQ": 10, "STAND": 4, "ALLEG": 3,
+                        "CLOSE": 5, "APPRR": 2, "OTHER": 9}
+
+
+def pick(rng: random.Random, weights: dict):
+    keys = list(weights)
+    return rng.choices(keys, [weights[k] for k in keys])[0]
+
+
+def age_on(dob: dt.date, day: dt.date) -> int:
+    return day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))
+
+
+def birthday(dob: dt.date, years: int) -> dt.date:
+    try:
+        return dob.replace(year=dob.year + years)
+    except ValueError:      # 29 February
+        return dob.replace(year=dob.year + years, day=28)
+
+
+@dataclass
+class Child:
+    pk: int
+    dob: dt.date
+    home_postcode: str
+    uasc: bool = False
+    la: object = None
+    worker: object = None
+    periods: list = field(default_factory=list)
+
+
+class CareSeeder:
+    def __init__(self, seeder, casework, seed: int):
+        self.s = seeder
+        self.cw = casework
+        self.rng = random.Random(f"{seed}:care")
+        self.today = seeder.today
+        self.w = casework.w
+        self.stats: dict[str, Counter] = {}
+        self.providers: dict[str, list] = {}
+
+    # -- set-up ---------------------------------------------------------------------------------
+    def target(self, la) -> int:
+        """Children looked after on the as-of day: about 50 per 10,000 children, at least 32
+        per authority at ``small`` (the returns need some of each kind), 8 at ``tiny``."""
+        population = self.cw.stats[la.lea_code]["population"] or 1
+        floor = {"tiny": 8, "small": 32, "medium": 60, "large": 0}[self.s.scale]
+        return max(floor, round(population * 50 / 10_000))
+
+    def build_providers(self) -> None:
+        """Children's homes, fostering agencies and supported accommodation, with URNs."""
+        rng = self.rng
+        rows = {"K2": [], "IFA": [], "H5": [], "S1": [], "K1": []}
+        kinds = [("K2", "Children's Home", 14, ("PR4", "PR1", "PR5")), ("IFA", "Fostering", 8, ("PR4", "PR5")),
+                 ("H5", "Supported Living", 8, ("PR4", "PR5")), ("S1", "Residential School", 2, ("PR4",)),
+                 ("K1", "Secure Children's Home", 1, ("PR1",))]
+        serial = 1000
+        for kind, label, n, codes in kinds:
+            for i in range(n):
+                serial += rng.randint(7, 97)
+                district = rng.choice(OUT_DISTRICTS if rng.random() < 0.7 else names.DISTRICTS["213"])
+                rating = pick(rng, {"outstanding": 15, "good": 60, "requires_improvement": 20, "inadequate": 3,
+                                    "not_inspected": 2})
+                row = self.w.new(Provider, name=f"{rng.choice(names.STREETS).split()[0]} {label} {i + 1}",
+                                 urn=f"SC{serial:06d}" if kind != "H5" else f"2{serial:06d}",
+                                 provider_code=codes[i % len(codes)], ofsted_rating=rating,
+                                 rating_date=self.today - dt.timedelta(days=rng.randint(30, 900)),
+                                 postcode=self.postcode(district), active=True)
+                rows[kind].append(row)
+        self.providers = rows
+
+    def postcode(self, district: str) -> str:
+        rng = self.rng
+        return f"{district} {rng.randint(1, 9)}{rng.choice(names.UNIT_LETTERS)}{rng.choice(names.UNIT_LETTERS)}"
+
+    def staff(self, la) -> dict:
+        """Looked-after children's social workers, IROs, personal advisers and the virtual school."""
+        s = self.s
+        lea = la.lea_code
+        r = random.Random(f"{self.rng.random()}:care-staff")
+        n = max(2, self.target(la) // 15)
+
+        def user(username, role, team_name):
+            first = r.choice(names.FIRST_F + names.FIRST_M)
+            return s.make_user(username, first, r.choice(names.SURNAMES), role, s.teams[(lea, team_name)], home=la,
+                               enrol=False)
+
+        cla_team = s.teams[(lea, "Looked After Children")]
+        lc_team = s.teams[(lea, "Leaving Care")]
+        workers = [user(f"cla{lea}.{i + 1:03d}", Role.SOCIAL_WORKER, "Looked After Children") for i in range(n)]
+        pas = [user(f"pa{lea}.{i + 1:03d}", Role.PERSONAL_ADVISER, "Leaving Care") for i in range(max(2, n // 2))]
+        if lea == "213" and "pat.adviser" in s.users:
+            pas.insert(0, s.users["pat.adviser"])
+        vs = user(f"vs{lea}.head", Role.SOCIAL_WORKER, "Looked After Children")
+        return {"workers": workers, "pas": pas, "vs": vs, "cla_team": cla_team, "lc_team": lc_team,
+                "iros": self.cw.chairs, "iro_team": s.teams[(lea, "Child Protection and Reviewing")]}
+
+    # -- people ---------------------------------------------------------------------------------
+    def uasc_people(self, la, n: int, *, min_age: float, max_age: float) -> list[Child]:
+        """New young people who arrived alone: born so that they are ``min_age``-``max_age`` now."""
+        s, rng = self.s, self.rng
+        s.next_local = LocalIdSequence.objects.filter(authority=la).values_list("last_number", flat=True).first() or 0
+        people = []
+        for _ in range(n):
+            sex = "M" if rng.random() < 0.9 else "F"
+            ethnicity = pick(rng, {"BAFR": 35, "AOTH": 25, "OOTH": 25, "WOTH": 10, "BOTH": 5})
+            first = rng.choice(names.FIRST_M if sex == "M" else names.FIRST_F)
+            kind = "child" if min_age < 18 else "adult"
+            p = s.new_person(la, kind=kind, first=first, last=rng.choice(names.SURNAMES), sex=sex,
+                             born=s.birth_date(min_age, max_age), ethnicity=ethnicity)
+            if kind == "adult" or age_on(p.date_of_birth, self.today) >= 18:
+                p.kind = "adult"
+            people.append(p)
+        s.write(Person, people, with_pk=True)
+        tokens = {(p.pk, t): None for p in people for t in sorted(name_rules.tokens(p.first_name, p.last_name))}
+        s.write(PersonNameToken, [PersonNameToken(person_id=pk, token=t) for pk, t in tokens])
+        LocalIdSequence.objects.update_or_create(authority=la, defaults={"last_number": s.next_local})
+        s.counts.people += len(people)
+        return [Child(p.pk, p.date_of_birth, self.postcode(rng.choice(names.DISTRICTS[la.lea_code])), uasc=True, la=la)
+                for p in people]
+
+    # -- run ------------------------------------------------------------------------------------
+    def run(self) -> None:
+        self.build_providers()
+        entrants = getattr(self.cw, "care_entrants", [])
+        for la in self.s.authorities:
+            self.stats[la.lea_code] = Counter()
+            staff = self.staff(la)
+            target = self.target(la)
+            used: set[int] = set()
+            # 1. children whose child protection plan ended because they came into care
+            for la_pk, kid, day in entrants:
+                if la_pk != la.pk or kid.pk in used or kid.dob is None or age_on(kid.dob, day) >= 17:
+                    continue
+                used.add(kid.pk)
+                c = Child(kid.pk, kid.dob, self.postcode(self.rng.choice(names.DISTRICTS[la.lea_code])), la=la)
+                self.history(c, day, staff, route="cp")
+            # 2. unaccompanied asylum-seeking children: a quarter of those looked after now, and
+            #    most care leavers
+            uasc_now = self.uasc_people(la, max(2, round(target * 0.3)), min_age=15.0, max_age=17.9)
+            for c in uasc_now:
+                arrived = self.arrival(c.dob, earliest_age=14.2)
+                self.history(c, arrived, staff, route="uasc", until_18=True)
+            leavers = self.uasc_people(la, max(3, round(target * 0.45)), min_age=18.1, max_age=21.9)
+            for c in leavers:
+                self.history(c, self.arrival(c.dob, earliest_age=14.5, latest_age=17.6), staff, route="uasc",
+                             until_18=True)
+            # 3. other children of the families, until the stock on the as-of day reaches the target
+            pool = [k for f in self.cw.families[la.pk] for k in f.kids if k.dob and k.pk not in used and k.free_from is not None]
+            self.rng.shuffle(pool)
+            years = self.cw.profile.years
+            for kid in pool:
+                if self.stats[la.lea_code]["open"] >= target and self.stats[la.lea_code]["ended_in_window"] >= target * 0.5 * years:
+                    break
+                open_needed = self.stats[la.lea_code]["open"] < target
+                age_now = age_on(kid.dob, self.today)
+                if age_now < 1 or age_now > 17:
+                    continue
+                if open_needed:
+                    back = min(age_now * 365 - 30, int(self.rng.choice([0.3, 0.8, 1.5, 2.5, 4, 6]) * 365 * self.rng.uniform(0.4, 1.0)))
+                    start = self.today - dt.timedelta(days=max(10, back))
+                else:
+                    start = self.today - dt.timedelta(days=self.rng.randint(60, years * 365))
+                if start <= kid.dob:
+                    continue
+                c = Child(kid.pk, kid.dob, self.postcode(self.rng.choice(names.DISTRICTS[la.lea_code])), la=la)
+                self.history(c, start, staff, route="other", stay=open_needed)
+                used.add(kid.pk)
+        self.w.flush()
+
+    def arrival(self, dob: dt.date, *, earliest_age: float, latest_age: float = 17.8) -> dt.date:
+        lo = dob + dt.timedelta(days=int(earliest_age * 365.25))
+        hi = min(self.today - dt.timedelta(days=3), dob + dt.timedelta(days=int(latest_age * 365.25)))
+        if hi <= lo:
+            return lo
+        return lo + dt.timedelta(days=self.rng.randrange((hi - lo).days))
+
+    # -- one child's care -----------------------------------------------------------------------
+    def history(self, c: Child, start: dt.date, staff: dict, *, route: str, until_18: bool = False,
+                stay: bool | None = None) -> None:
+        rng, la = self.rng, c.la
+        eighteen = birthday(c.dob, 18)
+        if start >= eighteen or start > self.today:
+            return
+        st = self.stats[la.lea_code]
+        # how long the period lasts (None: still looked after on the as-of day)
+        if until_18:
+            end = eighteen if rng.random() < 0.9 else start + dt.timedelta(days=rng.randint(90, 700))
+        elif stay:
+            end = None
+        else:
+            span = pick(rng, {(3, 60): 30, (60, 240): 25, (240, 730): 25, (730, 2200): 20})
+            end = start + dt.timedelta(days=rng.randint(*span))
+        if end is not None and end >= eighteen:
+            end = eighteen
+        if end is not None and end >= self.today:
+            end = None
+        if end is None and eighteen <= self.today:
+            end = eighteen
+        # legal status journey
+        age = age_on(c.dob, start)
+        if route == "uasc":
+            ls = "V2"
+        elif route == "cp":
+            ls = pick(rng, {"C1": 55, "V2": 30, "L2": 10, "L1": 5})
+        else:
+            ls = pick(rng, {"V2": 60, "C1": 20, "L1": 8, "L2": 4, "J1": 8 if age >= 12 else 0})
+        need = "N8" if route == "uasc" else ("N1" if route == "cp" else pick(rng, {"N1": 50, "N4": 12, "N5": 15, "N6": 10, "N2": 5, "N3": 4, "N8": 4}))
+        changes: list[tuple[dt.date, str, str | None]] = []  # (day, "ls"/"place", new ls)
+        horizon = end or self.today
+        day, current = start, ls
+        # police protection / EPO become an interim care order within days; ICOs a full order
+        if current in ("L1", "L2"):
+            day = start + dt.timedelta(days=rng.randint(1, 8))
+            if day < horizon:
+                changes.append((day, "ls", "C1"))
+                current = "C1"
+        if current == "C1":
+            day = day + dt.timedelta(days=rng.randint(120, 300))
+            if day < horizon:
+                changes.append((day, "ls", "C2"))
+                current = "C2"
+        if current == "J1":
+            day = start + dt.timedelta(days=rng.randint(10, 120))
+            if end is None or day < end:
+                end = day if day < self.today else None
+                horizon = end or self.today
+        adoption = current == "C2" and age_on(c.dob, day) < 5 and rng.random() < 0.45 and route != "uasc"
+        if adoption:
+            po = day + dt.timedelta(days=rng.randint(20, 200))
+            if po < horizon:
+                changes.append((po, "ls", "E1"))
+                placed = po + dt.timedelta(days=rng.randint(60, 260))
+                if placed < horizon:
+                    changes.append((placed, "adopt", None))
+                    if end is not None or placed + dt.timedelta(days=300) < self.today:
+                        end = placed + dt.timedelta(days=rng.randint(150, 330))
+                        if end >= self.today:
+                            end = None
+                        horizon = end or self.today
+        # placement moves: most children rarely move, some often
+        rate = pick(rng, {0.25: 55, 0.8: 28, 3.5: 17})
+        t = start
+        while True:
+            t = t + dt.timedelta(days=max(7, int(rng.expovariate(rate) * 365)))
+            if t >= horizon:
+                break
+            changes.append((t, "place", None))
+        changes.sort(key=lambda x: (x[0], x[1]))
+        # merge same-day changes (legal status + placement at once: RNE T)
+        merged: list[list] = []
+        for d, kind, new_ls in changes:
+            if d <= start:
+                continue
+            if merged and merged[-1][0] == d:
+                merged[-1][1].add(kind)
+                merged[-1][2] = new_ls or merged[-1][2]
+            else:
+                merged.append([d, {kind}, new_ls])
+        # -- rows
+        period = self.w.new(PeriodOfCare, authority_id=la.pk, created_at=self.s.stamp, person_id=c.pk,
+                            start_date=start, end_date=end, end_reason="", uasc=c.uasc, home_postcode=c.home_postcode)
+        placement = self.new_placement(c, period, start, ls, route, adoption_placed=False, previous=None)
+        ep = self.new_episode(c, period, placement, start, "S", ls, need)
+        placements_in = [start]
+        for d, kinds, new_ls in merged:
+            place_change = "place" in kinds or "adopt" in kinds
+            legal = new_ls if "ls" in kinds and new_ls and new_ls != ep["legal_status"] else None
+            if not place_change and legal is None:
+                continue
+            ep["end_date"], ep["end_reason"] = d, "X1"
+            ls_now = legal or ep["legal_status"]
+            if place_change:
+                placement["end_date"] = d
+                placement["reason_for_change"] = "CARPL" if "adopt" in kinds else pick(rng, PLACE_CHANGE_REASONS)
+                placement = self.new_placement(c, period, d, ls_now, route, adoption_placed="adopt" in kinds, previous=placement)
+                rne = "T" if legal else "P"
+                placements_in.append(d)
+            else:
+                rne = "L"
+            ep = self.new_episode(c, period, placement, d, rne, ls_now, need)
+        if end is not None:
+            reason = self.end_reason(c, ep, placement, end, eighteen)
+            ep["end_date"], ep["end_reason"] = end, reason
+            placement["end_date"] = end
+            period["end_reason"] = reason
+            st["ended"] += 1
+            if end >= self.cw.start:
+                st["ended_in_window"] += 1
+        else:
+            st["open"] += 1
+            st["open_uasc"] += c.uasc
+            year_ago = self.today - dt.timedelta(days=365)
+            st["three_plus_moves"] += sum(1 for d in placements_in if d > year_ago) >= 3
+        st["periods"] += 1
+        self.allocate(c, period, staff, start, end, eighteen)
+
+    def new_placement(self, c: Child, period: dict, day: dt.date, ls: str, route: str, *, adoption_placed: bool,
+                      previous: dict | None) -> dict:
+        rng = self.rng
+        age = age_on(c.dob, day)
+        if adoption_placed:
+            place = pick(rng, {"A5": 40, "A6": 60})
+        elif ls == "E1":
+            place = "U6" if previous is None else pick(rng, {"U6": 70, "U4": 20, "U5": 10})
+        elif route == "uasc":
+            place = pick(rng, {"H5": 70, "U6": 30}) if age >= 16 else pick(rng, {"U6": 85, "K2": 15})
+        elif ls == "J1":
+            place = pick(rng, {"K2": 60, "U6": 30, "K1": 10})
+        elif age < 5:
+            place = pick(rng, {"U6": 60, "U3": 20, "U4": 12, "R3": 3, "P1": 5 if ls == "C2" else 0})
+        elif age < 12:
+            place = pick(rng, {"U6": 52, "U4": 16, "U3": 14, "U1": 6, "K2": 6, "P1": 6 if ls == "C2" else 0})
+        elif age < 16:
+            place = pick(rng, {"U6": 40, "U4": 14, "U3": 10, "U1": 5, "K2": 26, "S1": 2, "P1": 3 if ls == "C2" else 0})
+        else:
+            place = pick(rng, {"U6": 25, "U4": 10, "H5": 45, "K2": 17, "U1": 3})
+        provider = None
+        if place == "P1":
+            code = "PR0"
+        elif place in ("U1", "U2", "U3"):
+            code = "PR1"
+        elif place in ("U4", "U5", "U6"):
+            code = pick(rng, {"PR1": 55, "PR4": 40, "PR5": 5})
+            if code != "PR1":
+                provider = rng.choice(self.providers["IFA"])
+        elif place in ADOPTION_PLACEMENTS:
+            code = pick(rng, {"PR1": 60, "PR2": 15, "PR5": 25})
+        elif place in ("K2", "H5", "S1", "K1"):
+            provider = rng.choice(self.providers[place])
+            code = provider["provider_code"]
+        else:
+            code = "PR3" if place == "R3" else "PR4"
+        if place == "P1":
+            postcode = c.home_postcode
+        elif provider is not None and place != "U4" and place != "U6" and place != "U5":
+            postcode = provider["postcode"]
+        elif code == "PR1" and rng.random() < 0.55:
+            postcode = self.postcode(rng.choice(names.DISTRICTS[c.la.lea_code]))
+        else:
+            postcode = self.postcode(rng.choice(OUT_DISTRICTS))
+        registered = place in ("K1", "K2", "H5", "S1") or (place in ("U4", "U5", "U6") and provider is not None)
+        carer = {"P1": "Parent", "U1": "Aunt (connected person)", "U2": "Grandparent (connected person)",
+                 "U3": "Family friend (connected person)"}.get(place, "")
+        if not carer and place.startswith("U"):
+            carer = f"{rng.choice(names.FIRST_F + names.FIRST_M)} {rng.choice(names.SURNAMES)} (foster carer)"
+        if not carer and place in ADOPTION_PLACEMENTS:
+            carer = "Prospective adopters"
+        row = self.w.new(Placement, authority_id=c.la.pk, created_at=self.s.stamp, period_id=period["id"],
+                         person_id=c.pk, start_date=day, end_date=None, place=place, provider_code=code,
+                         provider_id=provider["id"] if provider and registered else None, carer=carer,
+                         address="" if place == "P1" else f"{rng.randint(1, 200)} {rng.choice(names.STREETS)}",
+                         postcode=postcode, urn=provider["urn"] if provider and registered else "",
+                         ofsted_rating=provider["ofsted_rating"] if provider and registered else "",
+                         temporary_approval=place == "U3" and rng.random() < 0.3,
+                         approval_confirmed_on=None, reason_for_change="", visits="standard")
+        if row["temporary_approval"]:
+            row["approval_confirmed_on"] = day + dt.timedelta(days=rng.randint(60, 110))
+        row["visits"] = "long_term" if place in ("U1", "U4") else "standard"
+        if row["temporary_approval"] and row["approval_confirmed_on"] >= self.today:
+            row["visits"] = "temporary_approval"
+        self.locate(row, c)
+        return row
+
+    def locate(self, row: dict, c: Child) -> None:
+        """Distance and in/out of authority, as the placement form computes them."""
+        try:
+            from haven.looked_after.postcodes import locate
+        except ImportError:
+            return
+        distance, location, area = locate(c.home_postcode, row["postcode"], c.la, uasc=c.uasc, place=row["place"])
+        row["distance_miles"], row["location"] = distance, location
+        row["placing_authority_area"] = area or ""
+
+    def new_episode(self, c: Child, period: dict, placement: dict, day: dt.date, rne: str, ls: str, need: str) -> dict:
+        return self.w.new(Episode, authority_id=c.la.pk, created_at=self.s.stamp, period_id=period["id"],
+                          person_id=c.pk, placement_id=placement["id"], start_date=day, reason_new=rne,
+                          legal_status=ls, category_of_need=need, end_date=None, end_reason="")
+
+    def end_reason(self, c: Child, ep: dict, placement: dict, end: dt.date, eighteen: dt.date) -> str:
+        rng = self.rng
+        if end == eighteen:
+            if placement["place"] in ("U1", "U3", "U4", "U6") and rng.random() < 0.3:
+                return "E17"    # staying put
+            return pick(rng, {"E5": 60, "E6": 15, "E8": 10, "E13": 5, "E4A": 5, "E7": 1})
+        if placement["place"] in ADOPTION_PLACEMENTS:
+            return pick(rng, {"E11": 70, "E12": 30})
+        if ep["legal_status"] == "J1":
+            return pick(rng, {"E14": 70, "E9": 30})
+        if ep["legal_status"] in ("C2", "E1"):
+            return pick(rng, {"E45": 30, "E47": 20, "E41": 15, "E4A": 25, "E3": 5, "E8": 5})
+        if c.uasc:
+            return pick(rng, {"E15": 30, "E8": 40, "E16": 30})
+        return pick(rng, {"E4A": 55, "E4B": 10, "E13": 15, "E41": 5, "E3": 5, "E8": 10})
+
+    def allocate(self, c: Child, period: dict, staff: dict, start: dt.date, end: dt.date | None, eighteen: dt.date) -> None:
+        rng, w = self.rng, self.w
+        rows = [("social_worker", rng.choice(staff["workers"]), staff["cla_team"], start, end)]
+        if staff["iros"]:
+            rows.append(("iro", rng.choice(staff["iros"]), staff["iro_team"], start, end))
+        rows.append(("virtual_school", staff["vs"], staff["cla_team"], start, end))
+        sixteen = birthday(c.dob, 16)
+        leaving = end == eighteen or (end is None and sixteen <= self.today)
+        if leaving and staff["pas"]:
+            pa_from = max(start, sixteen - dt.timedelta(days=rng.randint(0, 60)))
+            if pa_from <= self.today:
+                until = None if age_on(c.dob, self.today) < 21 else birthday(c.dob, 21)
+                rows.append(("personal_adviser", rng.choice(staff["pas"]), staff["lc_team"], pa_from, until))
+        for role, worker, team, frm, to in rows:
+            w.new(Allocation, authority_id=c.la.pk, created_at=self.s.stamp, person_id=c.pk, worker_id=worker.pk,
+                  team_id=team.pk, role=role, start_date=frm, end_date=to)
+
+    def describe(self, la) -> str:
+        st = self.stats.get(la.lea_code, Counter())
+        return (f"{la.name}: {st['open']} looked after now ({st['open_uasc']} UASC, {st['three_plus_moves']} with 3+ "
+                f"placements in 12 months), {st['ended']} periods ended, {st['periods']} periods in all")
