@@ -1,3 +1,6 @@
+"""Care leavers app: registers its chronology, flags, panels and timescale rules, connects the
+deadline signals for its rules, and keeps the leaving-care tracking in step with the care history."""
+
 from django.apps import AppConfig
 
 
@@ -15,3 +18,10 @@ class CareLeaversConfig(AppConfig):
             except ModuleNotFoundError as exc:
                 if exc.name != f"{self.name}.{name}":
                     raise
+        # ``haven.work`` connected the deadline signals before these rules were registered.
+        from haven.work.signals import connect_rules
+
+        connect_rules()
+        from . import signals
+
+        signals.connect()

@@ -56,6 +56,9 @@ class Provider(models.Model):
     rating_date = models.DateField("date of latest rating", null=True, blank=True)
     postcode = models.CharField(max_length=8, blank=True)
     active = models.BooleanField(default=True)
+    authority = models.ForeignKey("accounts.LocalAuthority", null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="+", verbose_name="added by",
+                                  help_text="The authority that added the provider (every authority can use it)")
 
     class Meta:
         ordering = ["name"]
@@ -186,6 +189,9 @@ class Episode(CaseRecord):
     end_date = models.DateField("episode ended (DEC)", null=True, blank=True)
     end_reason = models.CharField("reason episode ceased (REC)", max_length=3, choices=ReasonEpisodeCeased.choices,
                                   blank=True)
+    warnings_acknowledged = models.TextField(
+        "SSDA903 warnings acknowledged", blank=True, editable=False,
+        help_text="The SSDA903 validation warnings the user checked and chose to save with, who and when")
 
     class Meta:
         ordering = ["start_date", "pk"]
