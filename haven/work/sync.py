@@ -15,6 +15,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 
+from haven.core.calendar import add_months
 from haven.core.timescales.engine import compute
 from haven.core.timescales.rules import RULES, Rule
 
@@ -88,6 +89,15 @@ def _recompute_batch(rule: Rule, T, ct, ids) -> int:
         hours = rule.hours
         key = pk if rule.satisfied_by.match == "object" else person_id
         schedule = rule.schedule_for(variant) if rule.schedule_by else rule.schedule
+        if rule.from_age is not None:
+            if born is None:
+                continue
+            from_day = add_months(born, 12 * rule.from_age)
+            if _as_value(start, False) < from_day:
+                start = from_day if not hours else _aware(from_day, dt.time.min)
+                stop = stops.get(pk)
+                if stop is not None and _as_value(stop, False) < from_day:
+                    continue
         series = compute(schedule, _as_value(start, hours), [_as_value(e, hours) for e in events.get(key, [])],
                          stop=_as_value(stops.get(pk), hours), born=born if rule.needs_birth else None)
         for d in series:

@@ -65,6 +65,9 @@ class Rule:
     # first year, else 6-weekly.
     schedule_by: str | None = None
     schedules: tuple = ()             # ((value, Schedule), ...): a tuple, so the rule stays hashable
+    # The clock starts on the child's birthday of this age when that is later than the trigger
+    # (personal education plans from age 3); no deadlines if the trigger stops before it.
+    from_age: int | None = None
 
     def schedule_for(self, value) -> Schedule:
         for key, schedule in self.schedules:
@@ -74,7 +77,7 @@ class Rule:
 
     @property
     def needs_birth(self) -> bool:
-        return any(s.switch is not None and s.switch.since == "birth"
+        return self.from_age is not None or any(s.switch is not None and s.switch.since == "birth"
                    for s in (self.schedule, *(v for _, v in self.schedules)))
 
     def models(self) -> set[str]:
