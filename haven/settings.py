@@ -54,7 +54,6 @@ INSTALLED_APPS = [
     "haven.protection",
     "haven.plans",
     "haven.recording",
-    "haven.work",
     "haven.looked_after",
     "haven.care_planning",
     "haven.health",
@@ -62,6 +61,8 @@ INSTALLED_APPS = [
     "haven.missing",
     "haven.permanence",
     "haven.care_leavers",
+    # Last: its ready() connects the deadline signals for every rule the apps above registered.
+    "haven.work",
 ]
 
 MIDDLEWARE = [
