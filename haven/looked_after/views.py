@@ -233,6 +233,14 @@ class PeriodDetail(RecordDetailView):
                 authority_ons_code=period.person.authority.ons_code, uasc=period.uasc).note
         findings = validation.check_person(period.person)
         ids = {e.pk for e in episodes}
+        from haven.plans.models import Plan
+
+        # A child protection or child in need plan still open after the child came into care:
+        # the plan usually ends (reason "became looked after"); say so where the worker is.
+        open_plans = [] if period.end_date else list(
+            Plan.objects.visible_to(user).filter(person=period.person, end_date__isnull=True,
+                                                 start_date__lte=period.start_date))
+        context.update(open_plans=open_plans)
         context.update(
             person=period.person, episodes=episodes, placements=placements,
             legal_statuses=queries.legal_status_history(episodes), current=episodes[-1] if episodes else None,

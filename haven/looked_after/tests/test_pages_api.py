@@ -177,3 +177,23 @@ def test_api_is_in_the_openapi(world, as_user):
     paths = as_user(world.alice).get("/api/v1/openapi.json").json()["paths"]
     assert "/api/v1/looked-after/children/{person_pk}/periods" in paths
     assert "patch" in paths["/api/v1/looked-after/periods/{pk}"]
+
+
+def test_the_period_page_says_when_a_plan_is_still_open(world, kid, as_user):
+    """A child on a child protection plan comes into care: the period page says the plan is still
+    open and links to ending it; once ended, it says nothing."""
+    from haven.assessments.models import CINEpisode
+    from haven.plans.models import Plan
+
+    episode = CINEpisode.objects.create(person=kid, authority=world.westminster, referral_date=START - dt.timedelta(days=200),
+                                        source="6", primary_need="N1")
+    plan = Plan.objects.create(person=kid, episode=episode, kind=Plan.Kind.CP, start_date=START - dt.timedelta(days=150),
+                               initial_category="NEG", latest_category="NEG", authority=world.westminster)
+    client = as_user(world.alice)
+    client.post(f"/looked-after/child/{kid.pk}/start/", start_data())
+    period = PeriodOfCare.objects.get(person=kid)
+    body = client.get(period.get_absolute_url()).content.decode()
+    assert 'data-testid="open-plan"' in body and f"/plans/{plan.pk}/end/" in body
+    plan.end_date, plan.end_reason = START, Plan.EndReason.LOOKED_AFTER
+    plan.save()
+    assert 'data-testid="open-plan"' not in client.get(period.get_absolute_url()).content.decode()
