@@ -2,7 +2,7 @@ from haven.chronology.registry import Entry, chronology_source
 
 from .models import RecordingSubject
 
-VISITS = ("home_visit", "cp_visit", "cin_visit")
+VISITS = ("home_visit", "cp_visit", "cin_visit", "cla_visit")
 
 
 @chronology_source("recording", "Visits, meetings and notes")

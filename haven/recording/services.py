@@ -21,7 +21,7 @@ from haven.audit.log import Action, record
 
 from .models import Recording, RecordingPart, RecordingSubject
 
-VISITS = {Recording.Kind.HOME_VISIT, Recording.Kind.CP_VISIT, Recording.Kind.CIN_VISIT}
+VISITS = {Recording.Kind.HOME_VISIT, Recording.Kind.CP_VISIT, Recording.Kind.CIN_VISIT, Recording.Kind.CLA_VISIT}
 
 
 class RecordingError(Exception):

@@ -30,12 +30,13 @@ from haven.people import names as name_rules
 from haven.people.models import Allocation, LocalIdSequence, Person, PersonNameToken
 
 from . import names
+from .care_records import CareRecords
 
 # Placements outside the three boroughs: outer London and the home counties, as London
 # authorities use them (postcode districts only; units are made up).
-OUT_DISTRICTS = ["CR0", "CR7", "HA0", "HA9", "UB3", "UB8", "TW3", "TW13", "EN1", "EN3", "RM1", "RM8", "BR1",
-                 "BR5", "DA1", "DA8", "SE18", "E17", "N17", "N9", "IG1", "SM1", "KT1", "WD17", "SL1", "LU1",
-                 "MK9", "ME1", "CM1", "SS1", "CT9", "BN1", "RH10", "GU1", "RG1", "B1", "NN1", "PE1"]
+OUT_DISTRICTS = ["CR0", "HA9", "UB8", "TW3", "EN1", "RM1", "RM8", "BR1",
+                 "SE18", "E17", "N17", "N9", "IG1", "SM1", "KT1", "WD17", "SL1", "LU1",
+                 "MK9", "CM1", "SS1", "CT9", "BN1", "GU1", "RG1", "B1"]
 
 PLACE_CHANGE_REASONS = {"CARPL": 34, "CREQB": 15, "CREQO": 10, "CHILD": 8, "LAREQ": 10, "STAND": 4, "ALLEG": 3,
                         "CLOSE": 5, "APPRR": 2, "OTHER": 9}
@@ -68,7 +69,7 @@ class Child:
     periods: list = field(default_factory=list)
 
 
-class CareSeeder:
+class CareSeeder(CareRecords):
     def __init__(self, seeder, casework, seed: int):
         self.s = seeder
         self.cw = casework
@@ -77,6 +78,7 @@ class CareSeeder:
         self.w = casework.w
         self.stats: dict[str, Counter] = {}
         self.providers: dict[str, list] = {}
+        self.adoption_placements: set[int] = set()
 
     # -- set-up ---------------------------------------------------------------------------------
     def target(self, la) -> int:
@@ -90,9 +92,9 @@ class CareSeeder:
         """Children's homes, fostering agencies and supported accommodation, with URNs."""
         rng = self.rng
         rows = {"K2": [], "IFA": [], "H5": [], "S1": [], "K1": []}
-        kinds = [("K2", "Children's Home", 14, ("PR4", "PR1", "PR5")), ("IFA", "Fostering", 8, ("PR4", "PR5")),
+        kinds = [("K2", "Children's Home", 14, ("PR4", "PR4", "PR5")), ("IFA", "Fostering", 8, ("PR4", "PR5")),
                  ("H5", "Supported Living", 8, ("PR4", "PR5")), ("S1", "Residential School", 2, ("PR4",)),
-                 ("K1", "Secure Children's Home", 1, ("PR1",))]
+                 ("K1", "Secure Children's Home", 1, ("PR2",))]
         serial = 1000
         for kind, label, n, codes in kinds:
             for i in range(n):
@@ -250,7 +252,8 @@ class CareSeeder:
         day, current = start, ls
         # police protection / EPO become an interim care order within days; ICOs a full order
         if current in ("L1", "L2"):
-            day = start + dt.timedelta(days=rng.randint(1, 8))
+            # police protection lasts at most 72 hours, an emergency protection order 8 days
+            day = start + dt.timedelta(days=rng.randint(1, 3) if current == "L1" else rng.randint(2, 8))
             if day < horizon:
                 changes.append((day, "ls", "C1"))
                 current = "C1"
@@ -301,6 +304,7 @@ class CareSeeder:
                             start_date=start, end_date=end, end_reason="", uasc=c.uasc, home_postcode=c.home_postcode)
         placement = self.new_placement(c, period, start, ls, route, adoption_placed=False, previous=None)
         ep = self.new_episode(c, period, placement, start, "S", ls, need)
+        placements, episodes = [placement], [ep]
         placements_in = [start]
         for d, kinds, new_ls in merged:
             place_change = "place" in kinds or "adopt" in kinds
@@ -315,9 +319,11 @@ class CareSeeder:
                 placement = self.new_placement(c, period, d, ls_now, route, adoption_placed="adopt" in kinds, previous=placement)
                 rne = "T" if legal else "P"
                 placements_in.append(d)
+                placements.append(placement)
             else:
                 rne = "L"
             ep = self.new_episode(c, period, placement, d, rne, ls_now, need)
+            episodes.append(ep)
         if end is not None:
             reason = self.end_reason(c, ep, placement, end, eighteen)
             ep["end_date"], ep["end_reason"] = end, reason
@@ -333,13 +339,15 @@ class CareSeeder:
             st["three_plus_moves"] += sum(1 for d in placements_in if d > year_ago) >= 3
         st["periods"] += 1
         self.allocate(c, period, staff, start, end, eighteen)
+        self._last_reason = period["end_reason"]
+        self.records(c, period, placements, episodes, start, end, staff, eighteen)
 
     def new_placement(self, c: Child, period: dict, day: dt.date, ls: str, route: str, *, adoption_placed: bool,
                       previous: dict | None) -> dict:
         rng = self.rng
         age = age_on(c.dob, day)
         if adoption_placed:
-            place = pick(rng, {"A5": 40, "A6": 60})
+            place = "A6"   # A5 (with the current foster carers) would need RNE U or T (SSDA903 217)
         elif ls == "E1":
             place = "U6" if previous is None else pick(rng, {"U6": 70, "U4": 20, "U5": 10})
         elif route == "uasc":
@@ -355,6 +363,8 @@ class CareSeeder:
         else:
             place = pick(rng, {"U6": 25, "U4": 10, "H5": 45, "K2": 17, "U1": 3})
         provider = None
+        if place == "P1" and previous is not None and previous["place"] == "P1":
+            place = "U6"     # a move from home is not to home again (SSDA903 435)
         if place == "P1":
             code = "PR0"
         elif place in ("U1", "U2", "U3"):
@@ -362,11 +372,11 @@ class CareSeeder:
         elif place in ("U4", "U5", "U6"):
             code = pick(rng, {"PR1": 55, "PR4": 40, "PR5": 5})
             if code != "PR1":
-                provider = rng.choice(self.providers["IFA"])
+                provider = self.other_provider("IFA", previous)
         elif place in ADOPTION_PLACEMENTS:
             code = pick(rng, {"PR1": 60, "PR2": 15, "PR5": 25})
         elif place in ("K2", "H5", "S1", "K1"):
-            provider = rng.choice(self.providers[place])
+            provider = self.other_provider(place, previous)
             code = provider["provider_code"]
         else:
             code = "PR3" if place == "R3" else "PR4"
@@ -374,7 +384,8 @@ class CareSeeder:
             postcode = c.home_postcode
         elif provider is not None and place != "U4" and place != "U6" and place != "U5":
             postcode = provider["postcode"]
-        elif code == "PR1" and rng.random() < 0.55:
+        elif code == "PR1":
+            # the authority's own carers live in the borough (SSDA903 1015)
             postcode = self.postcode(rng.choice(names.DISTRICTS[c.la.lea_code]))
         else:
             postcode = self.postcode(rng.choice(OUT_DISTRICTS))
@@ -393,6 +404,8 @@ class CareSeeder:
                          ofsted_rating=provider["ofsted_rating"] if provider and registered else "",
                          temporary_approval=place == "U3" and rng.random() < 0.3,
                          approval_confirmed_on=None, reason_for_change="", visits="standard")
+        if place in ADOPTION_PLACEMENTS:
+            self.adoption_placements.add(row["id"])
         if row["temporary_approval"]:
             row["approval_confirmed_on"] = day + dt.timedelta(days=rng.randint(60, 110))
         row["visits"] = "long_term" if place in ("U1", "U4") else "standard"
@@ -401,15 +414,19 @@ class CareSeeder:
         self.locate(row, c)
         return row
 
+    def other_provider(self, kind: str, previous: dict | None) -> dict:
+        """A provider of this kind, not the one the child is leaving (a move is a move: 903 rule 435)."""
+        choices = [p for p in self.providers[kind] if previous is None or p["id"] != previous["provider_id"]]
+        return self.rng.choice(choices or self.providers[kind])
+
     def locate(self, row: dict, c: Child) -> None:
         """Distance and in/out of authority, as the placement form computes them."""
-        try:
-            from haven.looked_after.postcodes import locate
-        except ImportError:
-            return
-        distance, location, area = locate(c.home_postcode, row["postcode"], c.la, uasc=c.uasc, place=row["place"])
-        row["distance_miles"], row["location"] = distance, location
-        row["placing_authority_area"] = area or ""
+        from haven.looked_after.postcodes import place
+
+        placed = place(home_postcode=c.home_postcode, placement_postcode=row["postcode"],
+                       authority_ons_code=c.la.ons_code, uasc=c.uasc)
+        row["distance_miles"], row["location"] = placed.distance_miles, placed.location
+        row["placing_authority_area"] = placed.area
 
     def new_episode(self, c: Child, period: dict, placement: dict, day: dt.date, rne: str, ls: str, need: str) -> dict:
         return self.w.new(Episode, authority_id=c.la.pk, created_at=self.s.stamp, period_id=period["id"],

@@ -188,6 +188,8 @@ from haven.work.testing import at, deadlines, local_date  # noqa: E402
 EXPECTED_RULES = {
     "contact_decision_red", "contact_decision_amber", "contact_decision_green", "referral_decision_1wd",
     "assessment_45wd", "icpc_15wd", "core_group_10wd", "cp_review_conference", "cp_visit_10wd", "cin_review_3m",
+    "cla_care_plan", "cla_review", "cla_visit", "cla_health_assessment", "cla_dental_check", "cla_pep",
+    "missing_rhi_72h", "proceedings_26w", "leaver_needs_assessment", "leaver_pathway_review",
 }
 END = dt.time(23, 59, 59)
 
@@ -687,3 +689,34 @@ def test_early_event_meets_first_deadline_and_next_runs_from_trigger():
     s2 = Schedule(Interval(WD, 10), Interval(Clock.MONTHS, 6), early=Interval(Clock.MONTHS, 3))
     ds = compute(s2, D(2025, 3, 3), [D(2025, 2, 10)])
     assert ds[1].starts == D(2025, 3, 3) and ds[1].due == D(2025, 9, 3)
+
+
+@pytest.mark.django_db
+def test_a_rule_from_an_age_starts_on_that_birthday_and_skips_periods_that_end_before_it(world):
+    """A personal education plan is due from age 3: a baby's period of care starts no clock
+    until the third birthday, and none at all if the period ends before it."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from haven.core.testing import make_person
+    from haven.core.timescales.rules import Rule
+    from haven.looked_after.models import PeriodOfCare
+    from haven.work.models import Deadline
+    from haven.work.sync import recompute
+
+    rule = Rule(code="test_from_age", label="t", citation="t",
+                trigger=Source("looked_after.PeriodOfCare", date="start_date"),
+                schedule=Schedule(Interval(WD, 20)),
+                satisfied_by=Source("education.PersonalEducationPlan", date="held_on", match="person"),
+                stop="end_date", from_age=3)
+    baby = make_person(world.westminster, first="Bea", last="Small", born=D(2024, 1, 10))
+    toddler = make_person(world.westminster, first="Tom", last="Small", born=D(2021, 5, 5))
+    short = PeriodOfCare.objects.create(person=baby, start_date=D(2024, 2, 1), end_date=D(2024, 9, 1))
+    long = PeriodOfCare.objects.create(person=baby, start_date=D(2025, 1, 6))
+    older = PeriodOfCare.objects.create(person=toddler, start_date=D(2025, 1, 6))
+    recompute(rule, [short.pk, long.pk, older.pk])
+    ct = ContentType.objects.get_for_model(PeriodOfCare)
+    rows = {d.object_id: d for d in Deadline.objects.filter(rule="test_from_age", content_type=ct)}
+    assert short.pk not in rows
+    assert rows[long.pk].starts_at.date() == D(2027, 1, 10)
+    assert rows[long.pk].due_at.date() == add_working_days(D(2027, 1, 10), 20)
+    assert rows[older.pk].starts_at.date() == D(2025, 1, 6)
