@@ -5,11 +5,30 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync 
 import pytest  # noqa: E402
 
 
-@pytest.fixture
-def world(db):
+@pytest.fixture(scope="module")
+def _module_world(django_db_setup, django_db_blocker):
+    """The test world, built once per test module (it is large: every app adds records to it)
+    inside a transaction that is rolled back when the module ends. Each test runs in a savepoint
+    of it (pytest-django's ``db``), so the database is back to the built world after every test."""
+    from django.db import transaction
+
     from haven.core.testing import World
 
-    return World.build()
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            yield World.build()
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+@pytest.fixture
+def world(_module_world, db):
+    """The test world (``haven.core.testing.World``), with fresh instances for each test. (The
+    module-scoped world is set up before ``db``: pytest sets up wider scopes first.)"""
+    return _module_world.refreshed()
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from haven.core.views.generic import RestrictedRecord, fetch_in_scope
 from haven.people.models import Person
 
 from . import queries, services
-from .models import Accommodation, Activity, Custody, LeaverContact, PathwayPlan
+from .models import Accommodation, Activity, Custody, LeaverContact, PathwayPlan, PathwayPlanReview
 
 router = Router(tags=["care_leavers"])
 
@@ -341,7 +341,56 @@ def create_review(request, pk: int, data: ReviewIn):
     return Status(201, review)
 
 
+# --- lists (each on the same path as its create, so a path is readable before it is written) ---
+
+def _list(request, person_pk: int, model, what: str, order: str):
+    person = _fetch(request, Person, person_pk)
+    record(request, Action.VIEW, obj=person, summary=f"API: {what} of {person.full_name}")
+    return list(model.objects.visible_to(request.user).filter(person=person).order_by(order, "-pk"))
+
+
+@router.get("/{int:person_pk}/contacts", response={200: list[ContactOut], 403: Problem, 404: Problem},
+            auth=Capability("care_leavers.view"), summary="A care leaver's contacts, newest first")
+def list_leaver_contacts(request, person_pk: int):
+    return _list(request, person_pk, LeaverContact, "contacts", "-contact_on")
+
+
+@router.get("/{int:person_pk}/accommodation", response={200: list[AccommodationOut], 403: Problem, 404: Problem},
+            auth=Capability("care_leavers.view"), summary="A care leaver's accommodation, newest first")
+def list_leaver_accommodation(request, person_pk: int):
+    return _list(request, person_pk, Accommodation, "accommodation", "-start_date")
+
+
+@router.get("/{int:person_pk}/activities", response={200: list[ActivityOut], 403: Problem, 404: Problem},
+            auth=Capability("care_leavers.view"), summary="A care leaver's activities, newest first")
+def list_leaver_activities(request, person_pk: int):
+    return _list(request, person_pk, Activity, "activities", "-start_date")
+
+
+@router.get("/{int:person_pk}/custody", response={200: list[CustodyOut], 403: Problem, 404: Problem},
+            auth=Capability("care_leavers.view"), summary="A care leaver's spells in custody, newest first")
+def list_leaver_custody(request, person_pk: int):
+    return _list(request, person_pk, Custody, "custody", "-start_date")
+
+
+@router.get("/{int:person_pk}/pathway-plans", response={200: list[PlanOut], 403: Problem, 404: Problem},
+            auth=Capability("care_leavers.view"), summary="A care leaver's pathway plans, newest first")
+def list_pathway_plans(request, person_pk: int):
+    return _list(request, person_pk, PathwayPlan, "pathway plans", "-plan_agreed_on")
+
+
+@router.get("/pathway-plans/{int:pk}/reviews", response={200: list[ReviewOut], 403: Problem, 404: Problem},
+            auth=Capability("care_leavers.view"), summary="The reviews of a pathway plan, newest first")
+def list_pathway_reviews(request, pk: int):
+    plan = _fetch(request, PathwayPlan, pk)
+    record(request, Action.VIEW, obj=plan, summary=f"API: pathway plan reviews of {plan.person.full_name}")
+    return list(PathwayPlanReview.objects.visible_to(request.user).filter(plan=plan).order_by("-held_on", "-pk"))
+
+
 # The URL permission walk reads which model a path parameter names from here.
-for _endpoint in (get_leaver, create_contact, create_accommodation, create_activity, create_custody, create_plan):
+for _endpoint in (get_leaver, create_contact, create_accommodation, create_activity, create_custody, create_plan,
+                  list_leaver_contacts, list_leaver_accommodation, list_leaver_activities, list_leaver_custody,
+                  list_pathway_plans):
     _endpoint.url_models = {"person_pk": Person}
 create_review.url_models = {"pk": PathwayPlan}
+list_pathway_reviews.url_models = {"pk": PathwayPlan}

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from haven.people.panels import Panel, record_panel
 
-from . import queries
 from .models import Episode, PeriodOfCare
 
 
@@ -24,13 +23,11 @@ def looked_after(person, user):
                    .order_by("-start_date", "-pk").first())
     can_start = (current is None and person.kind == person.Kind.CHILD and user.has_capability("looked_after.record")
                  and type(person).objects.visible_to(user, "change").filter(pk=person.pk).exists())
-    return Panel("Looked after", "looked_after/_panel.html", {
+    return Panel("Periods of care and placements", "looked_after/_panel.html", {
         "person": person,
         "periods": periods,
         "current": current,
         "episode": episode,
         "placement": episode.placement if episode else None,
-        "days_in_care": current.days_in_care() if current else 0,
-        "placements_12m": queries.placements_in_last_year(person, user) if periods else 0,
         "can_start": can_start,
     }, anchor="looked-after")

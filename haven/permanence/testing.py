@@ -43,7 +43,7 @@ def journey(authority, last: str):
     )
 
     K = AdoptionDecision.Kind
-    child = make_person(authority, first="Ava", last=last, born=D(2020, 3, 3), sex="F")
+    child = make_person(authority, first="Esme", last=last, born=D(2020, 3, 3), sex="F")
     period = looked_after(child, D(2022, 1, 10))
     common = {"person": child, "authority": authority}
     PermanencePlan.objects.create(**common, period=period, plan="return_home", decided_on=D(2022, 2, 1),
@@ -63,7 +63,7 @@ def journey(authority, last: str):
                      (K.MATCHED, D(2022, 10, 3)), (K.PLACED, D(2022, 10, 17))):
         AdoptionDecision.objects.create(**common, kind=kind, decided_on=on)
 
-    sibling = make_person(authority, first="Noah", last=last, born=D(2016, 6, 6), sex="M")
+    sibling = make_person(authority, first="Otis", last=last, born=D(2016, 6, 6), sex="M")
     looked_after(sibling, D(2022, 1, 10), D(2022, 9, 1))
     proceedings = CareProceedings.objects.create(person=sibling, authority=authority, court="Family Court at East London",
                                                  application="care", issued_on=D(2022, 1, 12),

@@ -208,6 +208,24 @@ class CareSeeder(CareRecords):
                 self.history(c, start, staff, route="other", stay=open_needed)
                 used.add(kid.pk)
         self.w.flush()
+        self.hand_over()
+
+    def hand_over(self) -> None:
+        """A child who comes into care moves to the looked-after children's social worker: the
+        earlier allocation (from the child protection work) ends the day before."""
+        from django.db.models import Count
+
+        people = (Allocation.objects.filter(role="social_worker", end_date__isnull=True).values("person_id")
+                  .annotate(n=Count("id")).filter(n__gt=1).values_list("person_id", flat=True))
+        ended = []
+        for person_id in list(people):
+            rows = list(Allocation.objects.filter(person_id=person_id, role="social_worker", end_date__isnull=True)
+                        .order_by("start_date", "pk"))
+            latest = rows[-1].start_date
+            for a in rows[:-1]:
+                a.end_date = max(a.start_date, latest - dt.timedelta(days=1))
+                ended.append(a)
+        Allocation.objects.bulk_update(ended, ["end_date"], batch_size=500)
 
     def arrival(self, dob: dt.date, *, earliest_age: float, latest_age: float = 17.8) -> dt.date:
         lo = dob + dt.timedelta(days=int(earliest_age * 365.25))

@@ -151,6 +151,20 @@ class World:
         built.extend()
         return built
 
+    def refreshed(self) -> World:
+        """A copy with every record read again from the database: the world is built once per
+        test module (see ``conftest.py``) and each test gets fresh instances, so a test that
+        changes an object in memory does not change it for the next test (the database is rolled
+        back to the built world after each test)."""
+        from django.db.models import Model
+
+        fresh = object.__new__(type(self))
+        for name, value in vars(self).items():
+            if isinstance(value, Model) and value.pk is not None:
+                value = type(value)._base_manager.get(pk=value.pk)
+            setattr(fresh, name, value)
+        return fresh
+
     def extend(self) -> None:
         """Each app may add records to the world (one in Westminster, one in Hammersmith and
         Fulham at least, so the URL permission walk can reach its pages): a module

@@ -214,16 +214,17 @@ def casework_problems(today: dt.date, *, limit: int = 50) -> list[str]:
         if people[s["person_id"]]["authority_id"] != s["authority_id"]:
             bad(f"recording {s['recording_id']}: a subject of another authority")
 
-    # allocations: in order, one current social worker allocation per child at most
+    # allocations: in order, one current allocation per child and role at most (a social
+    # worker, an IRO, a virtual school, a personal adviser)
     current = Counter()
     for a in Allocation.objects.values("pk", "person_id", "start_date", "end_date", "role"):
         if a["end_date"] and a["end_date"] < a["start_date"]:
             bad(f"allocation {a['pk']}: ends before it starts")
         if a["end_date"] is None:
-            current[a["person_id"]] += 1
-    for person_id, n in current.items():
+            current[(a["person_id"], a["role"])] += 1
+    for (person_id, role), n in current.items():
         if n > 1:
-            bad(f"child {person_id}: {n} current allocations")
+            bad(f"child {person_id}: {n} current {role} allocations")
     return out[:limit] if limit else out
 
 

@@ -233,7 +233,11 @@ def test_chronology_flag_and_panel(world, kid):
     [flag] = list(flags.looked_after(kid))
     assert flag.label == "Looked after" and "C1" in flag.detail
     panel = panels.looked_after(kid, world.alice)
-    assert panel.context["placements_12m"] == 2 and panel.context["days_in_care"] == 101
+    # days in care and placements this year are on the "at a glance" panel (care_planning)
+    from haven.looked_after import queries
+
+    assert queries.placements_in_last_year(kid, world.alice) == 2 and period.days_in_care() == 101
+    assert panel.context["current"] == period
     assert not panel.context["can_start"]
     assert panels.looked_after(kid, world.nora) is None
     services.end_period(period, date=START + dt.timedelta(days=50), reason="E13", user=world.alice)
