@@ -75,3 +75,14 @@ def query_with(context, **changes):
         else:
             params[key] = value
     return "?" + urlencode(params, doseq=True) if params else "?"
+
+
+@register.filter
+def miles(value) -> str:
+    """A distance from home, as a placement page says it: "12.4 miles"; distances come from
+    postcode-district centroids, so under a mile is said as such rather than "0.0 miles"."""
+    if value is None or value == "":
+        return ""
+    if float(value) < 1:
+        return "under a mile"
+    return f"{value} miles"
