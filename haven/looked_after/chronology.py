@@ -23,7 +23,7 @@ def moves(person, user):
             continue
         reason = before.get_reason_for_change_display() or "Temporary move"
         yield Entry(date=after.start_date, title="Placement move",
-                    detail=f"To {after.get_place_display().lower()}. Reason: {reason}", url=after.get_absolute_url())
+                    detail=f"To {after.place}: {after.get_place_display()}. Reason: {reason}", url=after.get_absolute_url())
 
 
 @chronology_source("legal_status", "Legal status changes")

@@ -11,7 +11,8 @@ days ago. Everything after that is done by the personas through the UI:
 - the social worker (alice) starts a period of care 600 days ago (V2, N1, a U6 foster placement
   with PR1 in W9); the period page shows the SSDA903 episode and that the child protection plan
   is still open; she ends the plan ("Became looked after"); the child's record shows the
-  "Looked after" flag and, at a glance, the first review (20 working days) overdue;
+  "Looked after" flag and, at a glance, the first review (20 working days) overdue; the team
+  manager (bob) allocates the IRO from the first day;
 - she records the care plan (4 days in) and the first statutory visit (3 days in, seen alone);
 - the IRO (iris) records the first review (20 days in, inside 20 working days) with a SMART
   recommendation, and the second 85 days later (inside 3 months);
@@ -21,9 +22,16 @@ days ago. Everything after that is done by the personas through the UI:
   completed, push and pull factors);
 - alice records the pathway plan (needs assessment 480 days ago, agreed 470 days ago), and ends
   the period of care on the 18th birthday (E5);
-- the team manager (bob) sees the team view and allocates the personal adviser (paula), who
-  finds the young person "Former relevant", confirms it and records a contact;
-- the chronology shows every step, and the timescales panel each clock met (or not) as it was.
+- bob sees Kai on the team view (before he leaves care) and, after, allocates the personal
+  adviser (paula), who finds the young person "Former relevant", confirms it and records a
+  contact;
+- the chronology shows every step, and the Timescales panel of the child's record each clock
+  met in time, or stopped (the third review, never held, when he left care; the first
+  placement's second visit when he moved), and the pathway plan review overdue.
+
+Kai is 18 today, so while the period of care is open SSDA903 rule 359 (looked after past 18)
+warns on the start and the move: the social worker checks the warning and saves, and the
+warning is gone once the period ends on his 18th birthday.
 
 axe-core checks each new kind of page once.
 """
@@ -91,6 +99,14 @@ def panel_date(day: dt.date) -> str:
 
 def heading(page: Page):
     return page.get_by_role("heading", level=1)
+
+
+def expect_episode(row, *cells: str) -> None:
+    """The SSDA903 columns of an episode row, in order: DECOM, RNE, LS, CIN, PLACE,
+    PLACE_PROVIDER, DEC, REC, REASON_PLACE_CHANGE, PL_POST."""
+    tds = row.locator("td")
+    for n, text in enumerate(cells):
+        expect(tds.nth(n)).to_have_text(text)
 
 
 def panel(page: Page, title: str):
@@ -163,10 +179,10 @@ def test_child_on_a_plan_comes_into_care_and_leaves_care(open_as, base_url, brow
     period_url = alice.url
     expect(heading(alice)).to_have_text(f"Looked after from {short_date(start)}")
     episodes = alice.get_by_test_id("episodes")
-    expect(episodes.locator('tr[id^="episode-"]')).to_have_count(1)
-    first = episodes.locator('tr[id^="episode-"]').first
-    for cell in (short_date(start), "S", "V2", "N1", "U6", "PR1", "W9 1QT"):
-        expect(first).to_contain_text(cell)
+    rows = episodes.locator('tr[id^="episode-"]')
+    expect(rows).to_have_count(1)
+    #                           DECOM              RNE  LS    CIN   PLACE PROVIDER DEC REC RPC PL_POST
+    expect_episode(rows.nth(0), short_date(start), "S", "V2", "N1", "U6", "PR1", "", "", "", "W9 1QT")
     expect(episodes).to_contain_text("Warnings acknowledged")  # with her name and the time
     expect(alice.get_by_test_id("period-findings")).to_contain_text("359")
     expect(alice.locator("main")).to_contain_text("Morag and Ian Fletcher (foster carers)")
@@ -314,18 +330,17 @@ def test_child_on_a_plan_comes_into_care_and_leaves_care(open_as, base_url, brow
     alice.get_by_label("Placement postcode").fill("W9 1EL")
     alice.get_by_label("Reason for the placement change (REASON_PLACE_CHANGE)").select_option("CREQO")
     alice.get_by_role("button", name="Save the move").click()
-    if alice.get_by_test_id("warnings-903").count():  # rule 359 again while the period is open past 18
-        expect(alice.get_by_role("table", name="SSDA903 warnings")).to_contain_text("359")
-        alice.get_by_label("I have checked these warnings and want to save").check()
-        alice.get_by_role("button", name="Save the move").click()
+    # Rule 359 again, for the new episode (open while Kai is 18 today): checked, saved.
+    expect(alice.get_by_test_id("warnings-903")).to_contain_text("This would break 1 SSDA903 validation rule")
+    expect(alice.get_by_role("table", name="SSDA903 warnings")).to_contain_text(short_date(ago(400)))
+    alice.get_by_label("I have checked these warnings and want to save").check()
+    alice.get_by_role("button", name="Save the move").click()
     expect(alice).to_have_url(period_url)
-    rows = episodes.locator('tr[id^="episode-"]')
     expect(rows).to_have_count(2)
-    for cell in (short_date(start), "S", "V2", "U6", short_date(ago(400)), "CREQO", "W9 1QT"):
-        expect(rows.nth(0)).to_contain_text(cell)
-    for cell in (short_date(ago(400)), "P", "V2", "U6", "W9 1EL"):
-        expect(rows.nth(1)).to_contain_text(cell)
-    expect(rows.nth(1).locator("td").nth(1)).to_have_text("P")
+    # The first episode ends (X1: a new episode the same day) with the reason for the move.
+    expect_episode(rows.nth(0), short_date(start), "S", "V2", "N1", "U6", "PR1", short_date(ago(400)), "X1", "CREQO",
+                   "W9 1QT")
+    expect_episode(rows.nth(1), short_date(ago(400)), "P", "V2", "N1", "U6", "PR1", "", "", "", "W9 1EL")
     expect(alice.locator("h3[id^=placement-]")).to_have_count(2)
     expect(alice.locator("main")).to_contain_text("CREQO: Carer(s) requested the placement end, other than because "
                                                   "of the child's behaviour")
@@ -457,8 +472,8 @@ def test_child_on_a_plan_comes_into_care_and_leaves_care(open_as, base_url, brow
     expect(alice.get_by_test_id("period-end")).to_have_text(
         f"{long_date(eighteenth)}: E5 (Moved to independent living with supportive accommodation)")
     expect(alice.get_by_test_id("period-findings")).to_have_count(0)  # rule 359 no longer applies
-    expect(rows.nth(1)).to_contain_text(short_date(eighteenth))
-    expect(rows.nth(1).locator("td").nth(7)).to_have_text("E5")
+    expect_episode(rows.nth(1), short_date(ago(400)), "P", "V2", "N1", "U6", "PR1", short_date(eighteenth), "E5", "",
+                   "W9 1EL")
     alice.goto(f"/people/{kai.pk}/")
     expect(alice.locator('.haven-flags [data-flag="looked_after"]')).to_have_count(0)
     expect(panel(alice, "Looked after in the past").get_by_test_id("cla-history")).to_contain_text(
@@ -529,7 +544,7 @@ def test_child_on_a_plan_comes_into_care_and_leaves_care(open_as, base_url, brow
              "Completed. Factors: A placement move or distance from home, Friends"),
             ("Ceased to be looked after", short_date(eighteenth),
              "E5: Moved to independent living with supportive accommodation"),
-            ("Leaving care category confirmed: Former relevant", short_date(today), ""),
+            ("Leaving care category confirmed: Former relevant (18 to 25)", short_date(today), ""),
             ("Contact (in person): In touch", short_date(today), "he has started college")):
         row = (chronology.locator("tbody tr").filter(has=alice.get_by_role("link", name=title, exact=True))
                .filter(has_text=when))
@@ -560,12 +575,18 @@ def test_child_on_a_plan_comes_into_care_and_leaves_care(open_as, base_url, brow
     met("Statutory visit (child seen)", start + dt.timedelta(weeks=1), ago(597))
     met("Statutory visit (child seen)", ago(400) + dt.timedelta(weeks=1), ago(396))
     rhi_due = timezone.localtime(back + dt.timedelta(hours=72))
-    met("Return home interview offered", rhi_due.date(), ago(298), due_text=f"{panel_date(rhi_due.date())} at 09:00")
-    met("Leaving care needs assessment", add_months(ago(509), 3), ago(480))
-    # The third review was never held: its clock stopped when Kai left care.
+    met("Return home interview offered", rhi_due.date(), ago(298),
+        due_text=f"{panel_date(rhi_due.date())} at {rhi_due:%H:%M}")  # 72 elapsed hours after the return
+    # Eligible on his 91st day looked after (13 weeks since 14, after 16): 3 months from then.
+    met("Leaving care needs assessment", add_months(start + dt.timedelta(days=90), 3), ago(480))
+    # The third review was never held: its clock stopped when Kai left care. The first
+    # placement's second visit was not made either: its clock stopped when he moved.
     stopped = clock("Looked-after review", panel_date(third_review_due), 3)
     expect(stopped).to_have_attribute("data-status", "stopped")
     expect(stopped).to_contain_text(f"Not met: the clock stopped on {long_date(eighteenth)}")
+    stopped = clock("Statutory visit (child seen)", panel_date(ago(597) + dt.timedelta(weeks=6)), 2)
+    expect(stopped).to_have_attribute("data-status", "stopped")
+    expect(stopped).to_contain_text(f"Not met: the clock stopped on {long_date(ago(400))}")
     # The pathway plan review is open, and overdue.
     review_clock = clock("Pathway plan review", panel_date(pathway_review_due))
     expect(review_clock).to_have_attribute("data-status", "open")
