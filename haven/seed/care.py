@@ -169,16 +169,9 @@ class CareSeeder(CareRecords):
             staff = self.staff(la)
             target = self.target(la)
             used: set[int] = set()
-            # 1. children whose child protection plan ended because they came into care
-            for la_pk, kid, day in entrants:
-                if la_pk != la.pk or kid.pk in used or kid.dob is None or age_on(kid.dob, day) >= 17:
-                    continue
-                used.add(kid.pk)
-                c = Child(kid.pk, kid.dob, self.postcode(self.rng.choice(names.DISTRICTS[la.lea_code])), la=la)
-                self.history(c, day, staff, route="cp")
-            # 2. unaccompanied asylum-seeking children: a quarter of those looked after now, and
-            #    most care leavers
-            uasc_now = self.uasc_people(la, max(2, round(target * 0.3)), min_age=15.0, max_age=17.9)
+            # 1. unaccompanied asylum-seeking children: about a quarter of those looked after now,
+            #    and most care leavers
+            uasc_now = self.uasc_people(la, max(2, round(target * 0.28)), min_age=15.0, max_age=17.9)
             for c in uasc_now:
                 arrived = self.arrival(c.dob, earliest_age=14.2)
                 self.history(c, arrived, staff, route="uasc", until_18=True)
@@ -186,6 +179,15 @@ class CareSeeder(CareRecords):
             for c in leavers:
                 self.history(c, self.arrival(c.dob, earliest_age=14.5, latest_age=17.6), staff, route="uasc",
                              until_18=True)
+            # 2. children whose child protection plan ended because they came into care; once the
+            #    stock on the as-of day is reached, their periods have ended by then
+            for la_pk, kid, day in entrants:
+                if la_pk != la.pk or kid.pk in used or kid.dob is None or age_on(kid.dob, day) >= 17:
+                    continue
+                used.add(kid.pk)
+                c = Child(kid.pk, kid.dob, self.postcode(self.rng.choice(names.DISTRICTS[la.lea_code])), la=la)
+                self.history(c, day, staff, route="cp",
+                             stay=None if self.stats[la.lea_code]["open"] < target else False)
             # 3. other children of the families, until the stock on the as-of day reaches the target
             pool = [k for f in self.cw.families[la.pk] for k in f.kids if k.dob and k.pk not in used and k.free_from is not None]
             self.rng.shuffle(pool)
@@ -254,6 +256,9 @@ class CareSeeder(CareRecords):
             end = eighteen
         if end is not None and end >= self.today:
             end = None
+        if end is None and stay is False and (self.today - start).days > 4:
+            # the stock on the as-of day is full: this period ended before it
+            end = start + dt.timedelta(days=rng.randint(3, min(2200, (self.today - start).days - 1)))
         if end is None and eighteen <= self.today:
             end = eighteen
         # legal status journey
@@ -462,7 +467,12 @@ class CareSeeder(CareRecords):
         if ep["legal_status"] == "J1":
             return pick(rng, {"E14": 70, "E9": 30})
         if ep["legal_status"] in ("C2", "E1"):
-            return pick(rng, {"E45": 30, "E47": 20, "E41": 15, "E4A": 25, "E3": 5, "E8": 5})
+            reason = pick(rng, {"E45": 30, "E47": 20, "E41": 15, "E4A": 25, "E3": 5, "E8": 5})
+            if reason == "E45":
+                # a special guardianship order to the foster carers the child lives with (903 rule 516)
+                place = placement["place"]
+                reason = "E45" if place in ("U1", "U2", "U3") else "E46" if place in ("U4", "U5", "U6") else "E47"
+            return reason
         if c.uasc:
             return pick(rng, {"E15": 30, "E8": 40, "E16": 30})
         return pick(rng, {"E4A": 55, "E4B": 10, "E13": 15, "E41": 5, "E3": 5, "E8": 10})

@@ -357,6 +357,32 @@ def test_deadlines_are_derived_and_the_demo_worker_has_work_due_and_overdue(smal
     assert work.counts["today"] + work.counts["week"] + work.counts["later"] >= 1
 
 
+def test_children_looked_after_are_seeded_like_an_inner_london_authority_with_valid_903_histories(small):
+    """About 50 per 10,000 (at least 32 per authority at small), a quarter unaccompanied
+    asylum-seeking, some with three or more placements in a year, care leavers; every episode
+    history passes Haven's SSDA903 checks."""
+    from haven.accounts.models import LocalAuthority
+    from haven.care_leavers.models import LeaverContact, PathwayPlan
+    from haven.care_planning.models import LACReview
+    from haven.looked_after.models import Episode, PeriodOfCare
+    from haven.looked_after.validation import check_person
+    from haven.missing.models import MissingEpisode, ReturnInterview
+    from haven.people.models import Person
+
+    for la in LocalAuthority.objects.all():
+        now = PeriodOfCare.objects.filter(authority=la).open_on(AS_OF)
+        assert 32 <= now.count() <= 45, (la, now.count())
+        uasc = now.filter(uasc=True).count() / now.count()
+        assert 0.15 <= uasc <= 0.4, (la, uasc)
+    assert Episode.objects.filter(reason_new="P").exists() and Episode.objects.filter(reason_new="L").exists()
+    assert Episode.objects.exclude(end_reason__in=["", "X1"]).values("end_reason").distinct().count() >= 6
+    assert LACReview.objects.exists() and PathwayPlan.objects.exists() and LeaverContact.objects.exists()
+    assert MissingEpisode.objects.exists() and ReturnInterview.objects.exists()
+    findings = [(p.pk, str(f)) for p in Person.objects.filter(periods_of_care__isnull=False).distinct()
+                for f in check_person(p, today=AS_OF)]
+    assert findings == []
+
+
 def test_the_seed_is_deterministic(small):
     from haven.front_door.models import Contact
     from haven.plans.models import Plan
