@@ -3,10 +3,25 @@ recomputes the deadlines of the children it concerns, in the same transaction.""
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 from django.apps import apps
 from django.db.models.signals import post_delete, post_save
 
 _connected: set[str] = set()
+_paused = 0
+
+
+@contextmanager
+def paused():
+    """Saves inside this block recompute no deadlines: for a bulk load that derives every
+    deadline afterwards (the seed's ``derive_deadlines``). Never for a user's change."""
+    global _paused
+    _paused += 1
+    try:
+        yield
+    finally:
+        _paused -= 1
 
 
 def _people_of(instance) -> list[int]:
@@ -21,7 +36,7 @@ def _people_of(instance) -> list[int]:
 def _changed(sender, instance, **kwargs):
     from .sync import recompute_for_people
 
-    if kwargs.get("raw"):
+    if kwargs.get("raw") or _paused:
         return
     people = _people_of(instance)
     if not people and hasattr(instance, "person_id"):
@@ -36,7 +51,7 @@ def _exemption_changed(sender, instance, **kwargs):
 
     from .sync import recompute
 
-    if kwargs.get("raw") or instance.rule not in RULES:
+    if kwargs.get("raw") or _paused or instance.rule not in RULES:
         return
     recompute(RULES[instance.rule], [instance.object_id])
 

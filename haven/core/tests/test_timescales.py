@@ -720,3 +720,22 @@ def test_a_rule_from_an_age_starts_on_that_birthday_and_skips_periods_that_end_b
     assert rows[long.pk].starts_at.date() == D(2027, 1, 10)
     assert rows[long.pk].due_at.date() == add_working_days(D(2027, 1, 10), 20)
     assert rows[older.pk].starts_at.date() == D(2025, 1, 6)
+
+
+@pytest.mark.django_db
+def test_saves_while_paused_recompute_nothing_and_a_later_recompute_catches_up(world):
+    """The seed's bulk steps pause the deadline signals and derive every deadline afterwards."""
+    from haven.core.testing import make_person
+    from haven.looked_after.models import PeriodOfCare
+    from haven.work.models import Deadline
+    from haven.work.signals import paused
+    from haven.work.sync import recompute_for_people
+
+    kid = make_person(world.westminster, first="Pia", last="Paused", born=D(2015, 1, 1))
+    with paused():
+        PeriodOfCare.objects.create(person=kid, start_date=D(2025, 3, 3))
+    assert not Deadline.objects.filter(person=kid).exists()
+    recompute_for_people([kid.pk])
+    assert Deadline.objects.filter(person=kid, rule="cla_review").exists()
+    PeriodOfCare.objects.create(person=kid, start_date=D(2024, 1, 1), end_date=D(2024, 6, 1))
+    assert Deadline.objects.filter(person=kid, rule="cla_review").count() >= 2
