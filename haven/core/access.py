@@ -18,7 +18,7 @@ always 404, never a leak through a count or a list.
 
 from __future__ import annotations
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 ACTIONS = ("discover", "view", "change")
@@ -68,13 +68,17 @@ def scope_q(model, user, action: str = "view") -> Q:
     path = getattr(model, "person_path", None)
     if getattr(model, "multi_person", False):
         # Family-level records (a contact, a strategy discussion, a visit to several children):
-        # visible if any child they concern is; a subquery keeps the outer query free of joins.
+        # visible if any child they concern is. A correlated EXISTS on the outer row, so the
+        # page's own filters (this child's contacts, the open ones) apply first and the scope is
+        # checked only for the rows they leave (an uncorrelated "pk IN (every visible contact)"
+        # built the whole set first: 250 ms on a record page at the large seed on PostgreSQL).
         inner = person_scope_q(user, path)
         if action != "discover":
             inner &= restriction_q(user, path)
-        return Q(pk__in=model._base_manager.filter(inner).values("pk")) | Q(
-            pk__in=model._base_manager.filter(**{f"{path.split('__')[0]}__isnull": True},
-                                              authority_id__in=sorted(user.authority_wide_ids)).values("pk"))
+        manager = model._base_manager
+        return Q(Exists(manager.filter(inner, pk=OuterRef("pk")))) | Q(
+            Exists(manager.filter(**{f"{path.split('__')[0]}__isnull": True}, pk=OuterRef("pk"))),
+            authority_id__in=sorted(user.authority_wide_ids))
     if path is None:
         # Not about one person: scoped by authority (authority-wide roles, or any team serving it).
         ids = {a.pk for a in user.authorities} if action == "discover" else user.authority_wide_ids
