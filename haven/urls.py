@@ -23,5 +23,6 @@ urlpatterns = [
     path("missing/", include("haven.missing.urls")),
     path("permanence/", include("haven.permanence.urls")),
     path("care-leavers/", include("haven.care_leavers.urls")),
+    path("returns/", include("haven.returns.urls")),
     path("api/v1/", api.urls),
 ]

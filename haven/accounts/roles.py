@@ -115,3 +115,6 @@ register_capability("permanence.decide", [Role.TEAM_MANAGER])       # agency dec
 register_capability("care_leavers.view", _CASE_READERS)
 register_capability("care_leavers.record", [Role.PERSONAL_ADVISER, Role.SOCIAL_WORKER, Role.TEAM_MANAGER])
 register_capability("care_leavers.team", [Role.TEAM_MANAGER, Role.PERFORMANCE_ANALYST])  # custody contact and leaver lists
+
+# --- statutory returns --------------------------------------------------------------------------
+register_capability("returns.view", [Role.PERFORMANCE_ANALYST, Role.TEAM_MANAGER, Role.AUDITOR])  # build, check, download
