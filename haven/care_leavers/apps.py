@@ -18,10 +18,6 @@ class CareLeaversConfig(AppConfig):
             except ModuleNotFoundError as exc:
                 if exc.name != f"{self.name}.{name}":
                     raise
-        # ``haven.work`` connected the deadline signals before these rules were registered.
-        from haven.work.signals import connect_rules
-
-        connect_rules()
         from . import signals
 
         signals.connect()

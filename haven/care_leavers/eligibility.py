@@ -32,6 +32,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from haven.core.calendar import age_on, birthday  # noqa: F401 (age_on: imported from here by the pages)
 from haven.core.codes.looked_after import LeaverEligibility
 
 THIRTEEN_WEEKS = 91
@@ -39,18 +40,6 @@ SHORT_BREAK_STATUSES = ("V3", "V4")
 EDUCATION_TRAINING = {"F1", "P1", "F2", "P2", "F4", "P4"}
 
 Span = tuple[dt.date, dt.date]  # inclusive
-
-
-def birthday(born: dt.date, years: int) -> dt.date:
-    """The day a person born on ``born`` turns ``years`` (29 February → 1 March)."""
-    try:
-        return born.replace(year=born.year + years)
-    except ValueError:
-        return dt.date(born.year + years, 3, 1)
-
-
-def age_on(born: dt.date, on: dt.date) -> int:
-    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
 
 
 def day(value: dt.date | None) -> str:

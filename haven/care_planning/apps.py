@@ -18,8 +18,3 @@ class CarePlanningConfig(AppConfig):
             except ModuleNotFoundError as exc:
                 if exc.name != f"{self.name}.{name}":
                     raise
-        # The deadline signals are connected when ``haven.work`` is ready, which is before this
-        # app registers its rules: connect the models these rules read (idempotent).
-        from haven.work.signals import connect_rules
-
-        connect_rules()

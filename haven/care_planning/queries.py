@@ -323,6 +323,7 @@ def glance(person, user, *, today: dt.date | None = None) -> dict | None:
     """The looked-after child's facts at a glance, or None if never looked after (or not in
     the user's scope)."""
     from haven.looked_after.models import Episode, PeriodOfCare, Placement
+    from haven.looked_after.queries import placements_in_last_year
     from haven.people.models import Allocation
 
     from .models import CarePlan, LACReview, ReviewRecommendation
@@ -332,11 +333,9 @@ def glance(person, user, *, today: dt.date | None = None) -> dict | None:
     if not periods:
         return None
     current = next((p for p in periods if p.start_date <= today and (p.end_date is None or p.end_date >= today)), None)
-    year_ago = today - dt.timedelta(days=365)
     placements = list(Placement.objects.visible_to(user).filter(person=person).order_by("-start_date", "-pk"))
     placement = next((pl for pl in placements if current and pl.period_id == current.pk and pl.start_date <= today
                       and (pl.end_date is None or pl.end_date >= today)), None)
-    in_year = [pl for pl in placements if pl.start_date <= today and (pl.end_date is None or pl.end_date >= year_ago)]
     episode = None
     if current is not None:
         episode = (Episode.objects.visible_to(user).filter(period=current, start_date__lte=today)
@@ -361,7 +360,7 @@ def glance(person, user, *, today: dt.date | None = None) -> dict | None:
         "episode": episode,
         "days_in_care": current.days_in_care(today) if current else None,
         "total_days": sum(p.days_in_care(today) for p in periods),
-        "placements_in_year": len(in_year),
+        "placements_in_year": placements_in_last_year(person, user, today),
         "dues": dues,
         "overdue": [d for d in dues if d["overdue"]],
         "missing": missing_this_year(person, now - dt.timedelta(days=365)) if current else None,

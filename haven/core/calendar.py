@@ -58,6 +58,19 @@ def working_days_between(start: dt.date, end: dt.date) -> int:
     return count
 
 
+def birthday(born: dt.date, years: int) -> dt.date:
+    """The day a person born on ``born`` turns ``years`` (29 February → 1 March)."""
+    try:
+        return born.replace(year=born.year + years)
+    except ValueError:
+        return dt.date(born.year + years, 3, 1)
+
+
+def age_on(born: dt.date, on: dt.date) -> int:
+    """Age in whole years on ``on``."""
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
 def add_months(start: dt.date, months: int) -> dt.date:
     """Calendar months; the 31st becomes the last day of a shorter month."""
     month_index = start.month - 1 + months

@@ -32,14 +32,3 @@ register(Rule(
     exemptible=True,
     from_age=3,
 ))
-
-
-def _connect() -> None:
-    # The deadlines app connects its save signals for the rules registered when it starts; this
-    # app starts after it, so connect the models this rule reads now (idempotent).
-    from haven.work.signals import connect_rules
-
-    connect_rules()
-
-
-_connect()

@@ -43,14 +43,3 @@ register(Rule(
     satisfied_by=Source("health.DentalCheck", date="checked_on", match="person"),
     stop="end_date",
 ))
-
-
-def _connect() -> None:
-    # The deadlines app connects its save signals for the rules registered when it starts; this
-    # app starts after it, so connect the models these rules read now (idempotent).
-    from haven.work.signals import connect_rules
-
-    connect_rules()
-
-
-_connect()

@@ -17,6 +17,8 @@ from pathlib import Path
 
 from django.db.models import Q
 
+from haven.core.calendar import birthday
+
 TABLES: dict[str, tuple[str, ...]] = {
     "header": ("CHILD", "SEX", "DOB", "ETHNIC", "UPN", "MOTHER", "MC_DOB"),
     "episodes": ("CHILD", "DECOM", "RNE", "LS", "CIN", "PLACE", "PLACE_PROVIDER", "DEC", "REC",
@@ -56,13 +58,6 @@ def d(value) -> str:
 def year_bounds(year: int) -> tuple[dt.date, dt.date]:
     """The collection year ending 31 March ``year``."""
     return dt.date(year - 1, 4, 1), dt.date(year, 3, 31)
-
-
-def birthday(dob: dt.date, years: int) -> dt.date:
-    try:
-        return dob.replace(year=dob.year + years)
-    except ValueError:
-        return dob.replace(year=dob.year + years, day=28)
 
 
 def _unknown_upn(person, on: dt.date) -> str:

@@ -24,6 +24,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from haven.accounts.roles import Role
+from haven.core.calendar import age_on, birthday
 from haven.core.codes.looked_after import ADOPTION_PLACEMENTS
 from haven.looked_after.models import Episode, PeriodOfCare, Placement, Provider
 from haven.people import names as name_rules
@@ -45,17 +46,6 @@ PLACE_CHANGE_REASONS = {"CARPL": 34, "CREQB": 15, "CREQO": 10, "CHILD": 8, "LARE
 def pick(rng: random.Random, weights: dict):
     keys = list(weights)
     return rng.choices(keys, [weights[k] for k in keys])[0]
-
-
-def age_on(dob: dt.date, day: dt.date) -> int:
-    return day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))
-
-
-def birthday(dob: dt.date, years: int) -> dt.date:
-    try:
-        return dob.replace(year=dob.year + years)
-    except ValueError:      # 29 February
-        return dob.replace(year=dob.year + years, day=28)
 
 
 @dataclass
