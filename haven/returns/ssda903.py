@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db.models import Q
+from django.utils import timezone
 
-from haven.core.calendar import birthday
+from haven.core.calendar import age_on, birthday
 
 TABLES: dict[str, tuple[str, ...]] = {
     "header": ("CHILD", "SEX", "DOB", "ETHNIC", "UPN", "MOTHER", "MC_DOB"),
@@ -42,15 +43,17 @@ NOT_HELD = {
     "previous_permanence": ("PREV_PERM", "LA_PERM", "DATE_PERM"),
     "sw_episodes": ("SW_REASON",),
 }
-SEX = {"M": "1", "F": "2"}
+
+def sex(person) -> str:
+    """The 903's sex code from 2026-27: M, F or U (not known)."""
+    return person.sex if person.sex in ("M", "F") else "U"
+
 
 
 def d(value) -> str:
     if value is None or value == "":
         return ""
     if isinstance(value, dt.datetime):
-        from django.utils import timezone
-
         value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
     return value.strftime("%d/%m/%Y")
 
@@ -60,12 +63,46 @@ def year_bounds(year: int) -> tuple[dt.date, dt.date]:
     return dt.date(year - 1, 4, 1), dt.date(year, 3, 31)
 
 
-def _unknown_upn(person, on: dt.date) -> str:
-    """The DfE's codes for a UPN not held: UN3 for a child not yet of school age, UN4 (not yet
-    obtained) otherwise."""
-    if person.date_of_birth and on < birthday(person.date_of_birth, 5):
-        return "UN3"
+def _unknown_upn(person, year: int) -> str:
+    """The DfE's codes for a UPN not held: UN1 for a child not yet of school age (under 4 on the
+    31 August before the collection year began: the DfE validator's rule 209 reference date), UN4
+    (UPN not yet obtained) otherwise."""
+    start, _ = year_bounds(year)
+    if person.date_of_birth and birthday(person.date_of_birth, 4) > dt.date(start.year - 1, 8, 31):
+        return "UN1"
     return "UN4"
+
+
+def social_worker_id(worker_id: int) -> str:
+    """The SSDA903 SW_ID: "SW" and the Social Work England registration number, or "XX" and a
+    local identifier for a worker whose number is not held. Haven does not record registration
+    numbers yet, so it is "XX" and Haven's worker number (stable from year to year)."""
+    return f"XX{worker_id:06d}"
+
+
+def social_worker_episodes(allocations) -> list[tuple[int, dt.date, dt.date | None]]:
+    """One child's social worker allocations as SSDA903 episodes (worker, start, end or None):
+    one social worker at a time. On any day the child's social worker is the allocation started
+    most recently among those active that day (start on or before it, end after it); an episode
+    ends the day the social worker changes. Allocations that overlap (a case shared while it is
+    handed over) or start and end on one day do not make overlapping or empty episodes."""
+    days = sorted({a.start_date for a in allocations} | {a.end_date for a in allocations if a.end_date})
+
+    def worker_on(day):
+        live = [a for a in allocations if a.start_date <= day and (a.end_date is None or day < a.end_date)]
+        return max(live, key=lambda a: (a.start_date, a.pk)).worker_id if live else None
+
+    episodes: list[list] = []
+    for day in days:
+        who = worker_on(day)
+        current = episodes[-1] if episodes and episodes[-1][2] is None else None
+        if current is not None and current[0] == who:
+            continue
+        if current is not None:
+            current[2] = day
+        if who is not None:
+            episodes.append([who, day, None])
+    return [tuple(e) for e in episodes]
 
 
 @dataclass
@@ -74,6 +111,13 @@ class Return:
     year: int
     tables: dict[str, list[dict]] = field(default_factory=dict)
     people: dict[int, object] = field(default_factory=dict)   # person pk -> Person
+    # The previous collection year's return, from the record, for the rules that compare the
+    # two years (``build(..., with_previous=True)``); None when not built.
+    previous: Return | None = None
+
+    def rows(self, table: str, child: str | None = None) -> list[dict]:
+        rows = self.tables.get(table, [])
+        return rows if child is None else [r for r in rows if r["CHILD"] == child]
 
     def write(self, directory: Path) -> list[Path]:
         directory.mkdir(parents=True, exist_ok=True)
@@ -88,7 +132,7 @@ class Return:
         return written
 
 
-def build(authority, year: int) -> Return:
+def build(authority, year: int, *, with_previous: bool = False) -> Return:
     from haven.care_leavers.models import Accommodation, Activity, LeaverContact
     from haven.care_planning.models import LACReview
     from haven.health.models import DentalCheck, HealthAssessment, Immunisations, SDQScore
@@ -100,6 +144,8 @@ def build(authority, year: int) -> Return:
 
     start, end = year_bounds(year)
     r = Return(authority, year)
+    if with_previous:
+        r.previous = build(authority, year - 1)
     periods = list(PeriodOfCare.objects.filter(authority=authority, start_date__lte=end)
                    .filter(Q(end_date__isnull=True) | Q(end_date__gte=start)))
     in_year = {p.person_id for p in periods}
@@ -109,31 +155,21 @@ def build(authority, year: int) -> Return:
     def dob(pk):
         return d(r.people[pk].date_of_birth)
 
-    # Header: every child looked after at any time in the year
-    mothers = set(Person.objects.filter(pk__in=in_year, relationships_from__type="parent")
-                  .values_list("pk", flat=True))
-    r.tables["header"] = [{
-        "CHILD": p.local_id, "SEX": SEX.get(p.sex, ""), "DOB": d(p.date_of_birth), "ETHNIC": p.ethnicity,
-        "UPN": p.upn or _unknown_upn(p, end), "MOTHER": ("1" if pk in mothers else "0") if p.sex == "F" else "", "MC_DOB": "",
-    } for pk, p in sorted(r.people.items())]
     # Episodes
     r.tables["episodes"] = [{**row, "CHILD": child_id[int(row["CHILD"])]}
                             for row in episodes_for_return(authority, start, end)]
-    # UASC: children who were unaccompanied asylum-seeking children in any period
-    uasc = sorted({p.person_id for p in periods if p.uasc})
-    r.tables["uasc"] = [{"CHILD": child_id[pk], "SEX": SEX.get(r.people[pk].sex, ""), "DOB": dob(pk),
-                         "DUC": d(birthday(r.people[pk].date_of_birth, 18)) if r.people[pk].date_of_birth else ""}
-                        for pk in uasc]
     # Reviews in the year
     r.tables["reviews"] = [{"CHILD": child_id[rv.person_id], "DOB": dob(rv.person_id), "REVIEW": d(rv.held_on),
                             "REVIEW_CODE": rv.participation}
                            for rv in LACReview.objects.filter(person_id__in=in_year, held_on__range=(start, end))
                            .order_by("person_id", "held_on")]
-    # Missing or away from placement, from care, in the year
+    # Missing or away from placement, from care, at any time in the year (one still open on 1 April
+    # is reported again, as the DfE asks)
     r.tables["missing"] = [{"CHILD": child_id[m.person_id], "DOB": dob(m.person_id), "MISSING": m.kind,
-                            "MIS_START": d(m.started_at), "MIS_END": d(m.ended_at) if m.ended_at and d(m.ended_at) <= d(end) and m.ended_at.date() <= end else ""}
+                            "MIS_START": d(m.started_at), "MIS_END": d(m.ended_at) if m.ended_at and timezone.localtime(m.ended_at).date() <= end else ""}
                            for m in MissingEpisode.objects.filter(person_id__in=in_year, from_care=True,
-                                                                   started_at__date__range=(start, end))
+                                                                   started_at__date__lte=end)
+                           .filter(Q(ended_at__isnull=True) | Q(ended_at__date__gte=start))
                            .order_by("person_id", "started_at")]
     # OC2: looked after continuously for 12 months at 31 March
     year_ago = end - dt.timedelta(days=364)
@@ -146,10 +182,15 @@ def build(authority, year: int) -> Return:
             .order_by("recorded_on")}
     rows = []
     for pk in oc2:
-        s = sdq.get(pk)
+        born = r.people[pk].date_of_birth
+        # SDQ is asked of children 4 or over at the year end and under 17 at its start;
+        # development checks of those under 5
+        s = sdq.get(pk) if born and birthday(born, 4) <= end and birthday(born, 17) > start else None
+        under_5 = born is not None and birthday(born, 5) > end
         rows.append({"CHILD": child_id[pk], "DOB": dob(pk), "SDQ_SCORE": "" if s is None or s.score is None else str(s.score),
                      "SDQ_REASON": s.reason if s is not None else "", "CONVICTED": "",
-                     "HEALTH_CHECK": "1" if pk in health else "0", "IMMUNISATIONS": "1" if jabs.get(pk) else "0",
+                     "HEALTH_CHECK": ("1" if pk in health else "0") if under_5 else "",
+                     "IMMUNISATIONS": "1" if jabs.get(pk) else "0",
                      "TEETH_CHECK": "1" if pk in teeth else "0", "HEALTH_ASSESSMENT": "1" if pk in health else "0",
                      "SUBSTANCE_MISUSE": "", "INTERVENTION_RECEIVED": "", "INTERVENTION_OFFERED": ""})
     r.tables["oc2"] = rows
@@ -164,21 +205,51 @@ def build(authority, year: int) -> Return:
             continue
         if not any(birthday(p.date_of_birth, 16) <= (pc.end_date or end) for pc in p.periods_of_care.all()):
             continue
+        r.people.setdefault(p.pk, p)
+        age = age_on(p.date_of_birth, end)
+        if age in (17, 18) and any(pc.end_date is None or pc.end_date >= birthday(p.date_of_birth, age)
+                                   for pc in p.periods_of_care.all()):
+            # still looked after on the birthday that brings them into OC3: reported next year
+            rows.append({"CHILD": p.local_id, "DOB": d(p.date_of_birth), "IN_TOUCH": "", "ACTIV": "", "ACCOM": ""})
+            continue
         contact = LeaverContact.objects.filter(person=p, contact_on__lte=end).order_by("-contact_on").first()
         act = Activity.objects.filter(person=p, start_date__lte=end).order_by("-start_date").first()
         acc = Accommodation.objects.filter(person=p, start_date__lte=end).order_by("-start_date").first()
-        r.people.setdefault(p.pk, p)
         rows.append({"CHILD": p.local_id, "DOB": d(p.date_of_birth), "IN_TOUCH": contact.in_touch if contact else "",
                      "ACTIV": act.code if act else "",
                      "ACCOM": (acc.kind + ("" if acc.suitable is None else "1" if acc.suitable else "2")) if acc else ""})
     r.tables["oc3"] = rows
+    # UASC: every child looked after in the year who has been an unaccompanied asylum-seeking
+    # child, in this period of care or an earlier one (the date the status ceased is the 18th
+    # birthday); not care leavers who were not looked after in the year (rule 1014)
+    uasc = sorted(set(PeriodOfCare.objects.filter(person_id__in=in_year, uasc=True, start_date__lte=end)
+                      .values_list("person_id", flat=True)))
+    r.tables["uasc"] = [{"CHILD": r.people[pk].local_id, "SEX": sex(r.people[pk]), "DOB": d(r.people[pk].date_of_birth),
+                         "DUC": d(birthday(r.people[pk].date_of_birth, 18)) if r.people[pk].date_of_birth else ""}
+                        for pk in uasc]
+    # Header: every child in the return (looked after in the year, or a care leaver in OC3). MOTHER is asked of girls who were
+    # not only on short breaks (V3/V4) in the year.
+    mothers = set(Person.objects.filter(pk__in=in_year, relationships_from__type="parent")
+                  .values_list("pk", flat=True))
+    not_only_short_breaks = {row["CHILD"] for row in r.tables["episodes"] if row["LS"] not in ("V3", "V4")}
+
+    def mother(pk, p):
+        if p.sex != "F" or p.local_id not in not_only_short_breaks:
+            return ""
+        return "1" if pk in mothers else "0"
+
+    r.tables["header"] = [{
+        "CHILD": p.local_id, "SEX": sex(p), "DOB": d(p.date_of_birth), "ETHNIC": p.ethnicity,
+        "UPN": p.upn or _unknown_upn(p, year), "MOTHER": mother(pk, p), "MC_DOB": "",
+    } for pk, p in sorted(r.people.items())]
     # Adoption: decisions that the child should be placed, and adoptions in the year
-    decisions = AdoptionDecision.objects.filter(person_id__in=in_year).order_by("person_id", "decided_on")
+    decisions = AdoptionDecision.objects.filter(person_id__in=in_year, decided_on__lte=end).order_by("person_id", "decided_on")
     placed, adopted = [], []
     by_child: dict[int, dict] = {}
     for a in decisions:
         by_child.setdefault(a.person_id, {})[a.kind] = a
     for pk, steps in sorted(by_child.items()):
+        steps = {kind: a for kind, a in steps.items() if a.decided_on <= end}   # not yet known at the year end
         if "should_be_placed" in steps:
             rev = steps.get("reversed")
             placed.append({"CHILD": child_id[pk], "DOB": dob(pk), "DATE_PLACED": d(steps["should_be_placed"].decided_on),
@@ -192,32 +263,37 @@ def build(authority, year: int) -> Return:
     r.tables["placed_for_adoption"] = placed
     r.tables["ad1"] = adopted
     r.tables["previous_permanence"] = []
-    # Social worker episodes overlapping the year
-    r.tables["sw_episodes"] = [{"CHILD": child_id[a.person_id], "SW_ID": str(a.worker_id), "SW_DECOM": d(a.start_date),
-                                "SW_DEC": d(a.end_date) if a.end_date and a.end_date <= end else "", "SW_REASON": ""}
-                               for a in Allocation.objects.filter(person_id__in=in_year, role="social_worker",
-                                                                  worker__isnull=False, start_date__lte=end)
-                               .filter(Q(end_date__isnull=True) | Q(end_date__gte=start)).order_by("person_id", "start_date")]
+    # Social worker episodes: for each child looked after on 31 March, every social worker in the
+    # year (DfE: "even those whilst they were not looked after"), one at a time.
+    at_year_end = {pk for pk in in_year
+                   if any(row["DEC"] == "" for row in r.tables["episodes"] if row["CHILD"] == child_id[pk])}
+    allocations: dict[int, list] = {}
+    for a in (Allocation.objects.filter(person_id__in=at_year_end, role="social_worker", worker__isnull=False,
+                                        start_date__lte=end)
+              .order_by("person_id", "start_date", "pk")):
+        allocations.setdefault(a.person_id, []).append(a)
+    rows = []
+    for pk in sorted(allocations):
+        for worker_id, began, ended in social_worker_episodes(allocations[pk]):
+            if began <= end and (ended is None or ended >= start):
+                rows.append({"CHILD": child_id[pk], "SW_ID": social_worker_id(worker_id), "SW_DECOM": d(began),
+                             "SW_DEC": d(ended) if ended and ended <= end else "", "SW_REASON": ""})
+    r.tables["sw_episodes"] = rows
     return r
 
 
-@dataclass(frozen=True)
-class Problem:
-    rule: str
-    message: str
-    child: str
-    person_id: int
-    field: str
-    url: str
+def validate(ret: Return):
+    """The DfE's SSDA903 rules for the collection year (``haven.returns.ssda903_rules``) over the
+    return: a ``haven.returns.rules.Report`` whose findings link to each child's record. Rules
+    that compare with last year read ``ret.previous`` (built from the record when missing)."""
+    from haven.returns.ssda903_rules import registry_for
 
+    if ret.previous is None and ret.authority is not None:
+        ret.previous = build(ret.authority, ret.year - 1)
+    by_id = {p.local_id: p for p in ret.people.values()}
 
-def validate(ret: Return) -> list[Problem]:
-    """Haven's SSDA903 episode checks for every child in the return (as at the year end)."""
-    from haven.looked_after.validation import check_person
+    def locate(child: str):
+        person = by_id.get(child)
+        return (person.pk, person.get_absolute_url()) if person else (None, "")
 
-    _, end = year_bounds(ret.year)
-    out = []
-    for pk, person in sorted(ret.people.items()):
-        for f in check_person(person, today=end):
-            out.append(Problem(f.code, f.message, person.local_id, pk, f.field, person.get_absolute_url()))
-    return out
+    return registry_for(ret.year).run(ret, locate=locate)

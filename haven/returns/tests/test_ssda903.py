@@ -31,7 +31,8 @@ def test_every_table_is_written_with_exactly_the_dfe_headers_even_when_empty(wor
     assert read(tmp_path / "episodes.csv") == [["CHILD", "DECOM", "RNE", "LS", "CIN", "PLACE", "PLACE_PROVIDER", "DEC",
                                                 "REC", "REASON_PLACE_CHANGE", "HOME_POST", "PL_POST", "URN"]]
     assert read(tmp_path / "header.csv") == [["CHILD", "SEX", "DOB", "ETHNIC", "UPN", "MOTHER", "MC_DOB"]]
-    assert ssda903.validate(ret) == []
+    report = ssda903.validate(ret)
+    assert report.errors == [] and report.ran
 
 
 def test_a_child_looked_after_in_the_year_is_in_the_header_and_episodes(world, tmp_path):
@@ -43,7 +44,7 @@ def test_a_child_looked_after_in_the_year_is_in_the_header_and_episodes(world, t
     ret = ssda903.build(world.westminster, year)
     ret.write(tmp_path)
     header = {r[0]: r for r in read(tmp_path / "header.csv")[1:]}
-    assert header[child.local_id][1] == {"M": "1", "F": "2"}[child.sex]
+    assert header[child.local_id][1] == child.sex   # M, F or U from 2026-27
     assert header[child.local_id][2] == child.date_of_birth.strftime("%d/%m/%Y")
     episodes = [r for r in read(tmp_path / "episodes.csv")[1:] if r[0] == child.local_id]
     first = period.episodes.order_by("start_date").first()
@@ -64,8 +65,9 @@ def test_the_checks_report_a_broken_history_with_a_link_and_the_command_exits_1(
     # a first episode that is not RNE S: refused by the pages, here written directly
     Episode.objects.create(period=period, person=kid, placement=placement, start_date=dt.date(2025, 6, 2),
                            reason_new="P", legal_status="C2", category_of_need="N1")
-    problems = ssda903.validate(ssda903.build(world.westminster, YEAR))
-    mine = [p for p in problems if p.person_id == kid.pk]
+    report = ssda903.validate(ssda903.build(world.westminster, YEAR))
+    mine = [p for p in report.errors if p.person_id == kid.pk]
+    assert "357" in {p.code for p in mine}
     assert mine and all(p.url == kid.get_absolute_url() and p.child == kid.local_id for p in mine)
     out = io.StringIO()
     with pytest.raises(SystemExit) as exit_:
@@ -83,3 +85,26 @@ def test_the_command_takes_the_ons_code_and_refuses_an_unknown_authority(world, 
     assert "Hammersmith and Fulham" in out.getvalue() and (tmp_path / "oc3.csv").exists()
     with pytest.raises(CommandError, match="No local authority"):
         call_command("returns", "ssda903", "--la", "000", "--year", str(YEAR), "--out", str(tmp_path))
+
+
+def _alloc(pk, worker, start, end=None):
+    from types import SimpleNamespace
+
+    return SimpleNamespace(pk=pk, worker_id=worker, start_date=start, end_date=end)
+
+
+def test_social_worker_episodes_are_one_worker_at_a_time():
+    D = dt.date
+    # handed over with a week's overlap: the new worker's episode starts the day they were allocated
+    assert ssda903.social_worker_episodes([_alloc(1, 7, D(2025, 1, 1), D(2025, 6, 8)), _alloc(2, 8, D(2025, 6, 1))]) == [
+        (7, D(2025, 1, 1), D(2025, 6, 1)), (8, D(2025, 6, 1), None)]
+    # an allocation that starts and ends on one day is never the social worker
+    assert ssda903.social_worker_episodes([_alloc(1, 7, D(2025, 1, 1)), _alloc(2, 8, D(2025, 3, 3), D(2025, 3, 3))]) == [
+        (7, D(2025, 1, 1), None)]
+    # a gap: the episode ends when the allocation ends, the next starts when the next allocation does
+    assert ssda903.social_worker_episodes([_alloc(1, 7, D(2025, 1, 1), D(2025, 2, 1)), _alloc(2, 8, D(2025, 3, 1))]) == [
+        (7, D(2025, 1, 1), D(2025, 2, 1)), (8, D(2025, 3, 1), None)]
+    # the same worker allocated twice in a row is one episode
+    assert ssda903.social_worker_episodes([_alloc(1, 7, D(2025, 1, 1), D(2025, 2, 1)), _alloc(2, 7, D(2025, 2, 1))]) == [
+        (7, D(2025, 1, 1), None)]
+    assert ssda903.social_worker_id(42) == "XX000042"
