@@ -14,6 +14,12 @@ to pass the SSDA903 episode rules (``haven.looked_after.validation``): episodes 
 within a period (REC X1 then a same-day DECOM), RNE S first, L keeps the placement, P/T/B/U
 change it with a reason for the change on the episode that ended, P1 placements are provided by
 parents (PR0), URNs only where Ofsted registers the setting, no child looked after at 18.
+
+Every child looked after is also a child in need (the CIN census counts them): a child whose
+child protection plan ended in care keeps the episode of that plan, closed when care ends; the
+others (unaccompanied children, section 20 and court routes from the families) are referred
+shortly before they come into care, assessed, and the episode closes when care ends
+(``need_episode``; it draws from its own random stream, so the care histories stay the same).
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from haven.accounts.roles import Role
+from haven.assessments.models import Assessment, AssessmentFactorIdentified, CINEpisode
 from haven.core.calendar import age_on, birthday
 from haven.core.codes.looked_after import ADOPTION_PLACEMENTS
 from haven.looked_after.models import Episode, PeriodOfCare, Placement, Provider
@@ -32,12 +39,23 @@ from haven.people.models import Allocation, LocalIdSequence, Person, PersonNameT
 
 from . import names
 from .care_records import CareRecords
+from .casework import aware
 
 # Placements outside the three boroughs: outer London and the home counties, as London
 # authorities use them (postcode districts only; units are made up).
 OUT_DISTRICTS = ["CR0", "HA9", "UB8", "TW3", "EN1", "RM1", "RM8", "BR1",
                  "SE18", "E17", "N17", "N9", "IG1", "SM1", "KT1", "WD17", "SL1", "LU1",
                  "MK9", "CM1", "SS1", "CT9", "BN1", "GU1", "RG1", "B1"]
+
+# Referrals of children who come into care other than from a child protection plan.
+UASC_SOURCES = {"7": 35, "6": 35, "5C": 20, "1D": 10}        # immigration, police, another authority
+OTHER_SOURCES = {"6": 30, "2A": 25, "1A": 15, "5D": 10, "3E": 8, "3A": 5, "4": 4, "1C": 3}
+NEED_FACTORS = {"N1": ["16A", "17A", "3A", "18C", "2B", "1B", "4B"], "N2": ["5A", "6A"], "N3": ["6B", "4B", "5B"],
+                "N4": ["4B", "3B", "20"], "N5": ["3B", "2B", "1B", "4B"], "N6": ["14A", "13A", "10A", "24A"],
+                "N8": ["20", "4B"]}
+# The reason a child in need episode closes when care ends (CIN census RC codes).
+CLOSURE_ON_LEAVING = {"E11": "RC1", "E12": "RC1", "E2": "RC2", "E41": "RC3", "E45": "RC4", "E46": "RC4",
+                      "E47": "RC4", "E48": "RC4", "E3": "RC5", "E7": "RC6"}
 
 PLACE_CHANGE_REASONS = {"CARPL": 34, "CREQB": 15, "CREQO": 10, "CHILD": 8, "LAREQ": 10, "STAND": 4, "ALLEG": 3,
                         "CLOSE": 5, "APPRR": 2, "OTHER": 9}
@@ -64,6 +82,9 @@ class CareSeeder(CareRecords):
         self.s = seeder
         self.cw = casework
         self.rng = random.Random(f"{seed}:care")
+        self.need_rng = random.Random(f"{seed}:care-need")
+        self.cp_episodes: dict[int, int] = {}          # person -> the open episode of the CP plan that ended in care
+        self.closures: list[tuple[int, dt.date, str]] = []   # (episode, day, reason) to close after the flush
         self.today = seeder.today
         self.w = casework.w
         self.stats: dict[str, Counter] = {}
@@ -154,6 +175,8 @@ class CareSeeder(CareRecords):
     def run(self) -> None:
         self.build_providers()
         entrants = getattr(self.cw, "care_entrants", [])
+        self.cp_episodes = dict(CINEpisode.objects.filter(person_id__in=[kid.pk for _, kid, _ in entrants],
+                                                          closure_date__isnull=True).values_list("person_id", "pk"))
         for la in self.s.authorities:
             self.stats[la.lea_code] = Counter()
             staff = self.staff(la)
@@ -194,13 +217,27 @@ class CareSeeder(CareRecords):
                     start = self.today - dt.timedelta(days=max(10, back))
                 else:
                     start = self.today - dt.timedelta(days=self.rng.randint(60, years * 365))
-                if start <= kid.dob:
-                    continue
+                if start <= kid.dob or start < kid.free_from:
+                    continue   # (a referral for the care cannot overlap the child's earlier episodes)
                 c = Child(kid.pk, kid.dob, self.postcode(self.rng.choice(names.DISTRICTS[la.lea_code])), la=la)
-                self.history(c, start, staff, route="other", stay=open_needed)
+                self.history(c, start, staff, route="other", stay=open_needed, earliest=kid.free_from)
                 used.add(kid.pk)
         self.w.flush()
+        self.close_episodes()
         self.hand_over()
+        self.give_upns()
+
+    def give_upns(self) -> None:
+        """The virtual school obtains a unique pupil number for every looked-after child of school
+        age who has none (the SSDA903 treats "not yet obtained" after a week in care as an error)."""
+        from haven.people.models import Person
+
+        people = list(Person.objects.filter(periods_of_care__isnull=False, upn="",
+                                            date_of_birth__lte=self.today - dt.timedelta(days=4 * 365))
+                      .distinct().order_by("pk"))
+        for p in people:
+            p.upn = self.s.upn(p.authority.lea_code, p.date_of_birth)
+        Person.objects.bulk_update(people, ["upn"], batch_size=500)
 
     def hand_over(self) -> None:
         """A child who comes into care moves to the looked-after children's social worker: the
@@ -228,7 +265,7 @@ class CareSeeder(CareRecords):
 
     # -- one child's care -----------------------------------------------------------------------
     def history(self, c: Child, start: dt.date, staff: dict, *, route: str, until_18: bool = False,
-                stay: bool | None = None) -> None:
+                stay: bool | None = None, earliest: dt.date | None = None) -> None:
         rng, la = self.rng, c.la
         eighteen = birthday(c.dob, 18)
         if start >= eighteen or start > self.today:
@@ -353,7 +390,58 @@ class CareSeeder(CareRecords):
         st["periods"] += 1
         self.allocate(c, period, staff, start, end, eighteen)
         self._last_reason = period["end_reason"]
+        if route == "cp":
+            episode = self.cp_episodes.get(c.pk)
+            period["cin_episode_id"] = episode
+            if episode is not None and end is not None:
+                self.closures.append((episode, end, CLOSURE_ON_LEAVING.get(period["end_reason"], "RC7")))
+        else:
+            self.need_episode(c, period, start, end, ls, need, route, earliest or c.dob)
         self.records(c, period, placements, episodes, start, end, staff, eighteen)
+
+    # -- the child in need episode of a child looked after -----------------------------------------
+    def need_episode(self, c: Child, period: dict, start: dt.date, end: dt.date | None, ls: str, need: str,
+                     route: str, earliest: dt.date) -> None:
+        """A referral shortly before the child comes into care (police protection the same day,
+        accommodation after some days, care proceedings after weeks), an assessment authorised
+        within 45 working days (or before care ends), and closure when care ends."""
+        rng, w, cw = self.need_rng, self.w, self.cw
+        lead = rng.randint(0, 1) if ls in ("L1", "L2") or route == "uasc" else \
+            rng.randint(2, 30) if ls == "V2" else rng.randint(10, 90)
+        referral = max(earliest, start - dt.timedelta(days=lead))
+        source = "6" if ls in ("L1", "L2") else pick(rng, UASC_SOURCES if route == "uasc" else OTHER_SOURCES)
+        closure = end
+        reason = CLOSURE_ON_LEAVING.get(period["end_reason"], "RC7") if closure else ""
+        ep = w.new(CINEpisode, authority_id=c.la.pk, created_at=aware(referral, 11), person_id=c.pk,
+                   referral_date=referral, source=source, primary_need=need, decision_date=referral,
+                   referral_nfa=False, closure_date=closure, closure_reason=reason)
+        period["cin_episode_id"] = ep["id"]
+        auth = cw.wd(referral, rng.randint(5, 40))
+        if closure is not None:
+            auth = min(auth, closure)
+        done = auth < self.today
+        seen = referral if rng.random() < 0.9 else min(auth, cw.wd(referral, 1))
+        a = w.new(Assessment, authority_id=c.la.pk, created_at=aware(referral, 14), person_id=c.pk,
+                  episode_id=ep["id"], start_date=referral, child_seen_date=seen if seen < self.today else None,
+                  seen_alone=age_on(c.dob, referral) >= 5 and seen < self.today, outcome="cla" if done else "",
+                  analysis="The child needs to be looked after." if done else "",
+                  completed_date=auth if done else None, authorised_date=auth if done else None)
+        if not done:
+            return
+        codes = ["9A"] if route == "uasc" else []
+        pool = NEED_FACTORS.get(need, ["20"])
+        codes += rng.sample(pool, min(len(pool), rng.randint(1, 2)))
+        for code in dict.fromkeys(codes):
+            w.new(AssessmentFactorIdentified, authority_id=c.la.pk, created_at=a["created_at"], assessment_id=a["id"],
+                  code=code)
+
+    def close_episodes(self) -> None:
+        """Close the child protection episodes of children whose care has ended (written by the
+        casework before care was seeded)."""
+        rows = {e.pk: e for e in CINEpisode.objects.filter(pk__in=[pk for pk, _, _ in self.closures])}
+        for pk, day, reason in self.closures:
+            rows[pk].closure_date, rows[pk].closure_reason = day, reason
+        CINEpisode.objects.bulk_update(list(rows.values()), ["closure_date", "closure_reason"], batch_size=500)
 
     def new_placement(self, c: Child, period: dict, day: dt.date, ls: str, route: str, *, adoption_placed: bool,
                       previous: dict | None) -> dict:

@@ -21,6 +21,7 @@ from haven.care_leavers.models import (
     StayingPut,
 )
 from haven.care_planning.models import CarePlan, LACReview, ReviewRecommendation
+from haven.core.calendar import birthday
 from haven.education.models import PersonalEducationPlan, SchoolPlacement
 from haven.health.models import DentalCheck, HealthAssessment, SDQScore
 from haven.missing.models import ExploitationRiskAssessment, MissingEpisode, ReturnInterview
@@ -155,12 +156,22 @@ class CareRecords:
             w.new(DentalCheck, authority_id=c.la.pk, created_at=aware(day), person_id=c.pk, checked_on=day,
                   practice="High Street Dental Practice", treatment_needed=rng.random() < 0.15)
             day = self.step(day, 365, late=0.15)
-        age_last = (last - c.dob).days // 365
-        if 4 <= age_last <= 16 and (last - start).days > 365:
-            day = start + dt.timedelta(days=rng.randint(200, 364))
+        # Strengths and difficulties questionnaire: every year, from the 4th birthday to the 17th
+        # (the SSDA903 asks for one in each year a child aged 4-16 has been looked after for 12 months)
+        day = start + dt.timedelta(days=rng.randint(200, 330))
+        while day <= last and day < self.today:
+            if day < birthday(c.dob, 4):
+                day = birthday(c.dob, 4) + dt.timedelta(days=rng.randint(1, 20))
+                continue
+            if day >= birthday(c.dob, 17):
+                # no questionnaire for a 17-year-old: the reason is recorded (SDQ1)
+                w.new(SDQScore, authority_id=c.la.pk, created_at=aware(day), person_id=c.pk, completed_on=day,
+                      score=None, reason="SDQ1", completed_by="")
+                break
             score = rng.choice([None] + list(range(4, 30))) if rng.random() < 0.92 else None
             w.new(SDQScore, authority_id=c.la.pk, created_at=aware(day), person_id=c.pk, completed_on=day,
                   score=score, reason="" if score is not None else "SDQ4", completed_by="carer" if score is not None else "")
+            day += dt.timedelta(days=rng.randint(300, 355))
 
     def education(self, c, start, last) -> None:
         rng, w = self.rng, self.w
@@ -207,7 +218,8 @@ class CareRecords:
                        police_safe_and_well_check_on=None if back is None else back + dt.timedelta(hours=rng.randint(1, 6)))
             worst = worst or hours >= 48
             if back is None:
-                continue
+                break         # still missing on the as-of day
+            t = max(t, back.date())   # the next episode starts after this one ended
             roll = rng.random()
             if roll < 0.1:
                 continue      # no interview recorded: the gap the inspectors found

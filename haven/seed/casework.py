@@ -1253,6 +1253,9 @@ class Journey:
             return
         self.allocate(None, "Looked After Children", day)
         self.st["looked_after"] += len(self.kids)
+        for k in self.kids:
+            if k.dob is not None:
+                self.cw.care_entrants.append((self.la, k, day))   # haven.seed.care takes them into care
         self.open("cla")
 
     def after_assessment(self, outcome: str, auth: dt.date) -> None:

@@ -169,7 +169,7 @@ class Seeder:
 
     def upn(self, lea: str, born: dt.date) -> str:
         self.upn_counter += 1
-        school = 2000 + self.upn_counter % 7000
+        school = 2000 + (self.upn_counter // 1000) % 7000   # unique for 7 million UPNs
         year = (born.year + 5) % 100
         serial = self.upn_counter % 1000
         body = f"{lea}{school:04d}{year:02d}{serial:03d}"

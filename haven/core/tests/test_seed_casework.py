@@ -28,6 +28,7 @@ def casework_problems(today: dt.date, *, limit: int = 50) -> list[str]:
     """Every broken rule in the seeded casework, as messages (empty: all valid)."""
     from haven.assessments import census
     from haven.assessments.models import Assessment, AssessmentFactorIdentified, CINEpisode
+    from haven.core.calendar import birthday
     from haven.front_door.models import AgencyCheck, Contact, ContactSubject
     from haven.people.models import Allocation, Person
     from haven.plans.models import Plan, PlanReview
@@ -140,7 +141,9 @@ def casework_problems(today: dt.date, *, limit: int = 50) -> list[str]:
         for problem in census.check_episode(facts[e["pk"]], child=child, others=others,
                                             child_assessments=by_child_assessments[e["person_id"]], today=today):
             bad(f"episode {e['pk']}: {problem.code} {problem.message}")
-        if p["kind"] != "child" or p["authority_id"] != e["authority_id"]:
+        # (an unaccompanied young person who has since turned 18 is an adult now, a child then)
+        was_child = p["kind"] == "child" or (p["date_of_birth"] and e["referral_date"] < birthday(p["date_of_birth"], 18))
+        if not was_child or p["authority_id"] != e["authority_id"]:
             bad(f"episode {e['pk']}: not a child of the authority")
         if e["referral_date"] >= today or (e["decision_date"] and e["decision_date"] >= today) or \
                 (e["closure_date"] and e["closure_date"] >= today):
@@ -230,9 +233,10 @@ def casework_problems(today: dt.date, *, limit: int = 50) -> list[str]:
 
 def rates(today: dt.date) -> dict:
     """Per authority (LEA code): referrals in the 12 months before ``today``, the share that were
-    re-referrals, S47 enquiries without a conference, CP categories, children in need in the
-    year ending 31 March 2026."""
+    re-referrals, S47 enquiries without a conference, CP categories, children in need and
+    children looked after in the year ending 31 March 2026."""
     from haven.assessments.models import CINEpisode
+    from haven.looked_after.models import PeriodOfCare
     from haven.plans.models import Plan
     from haven.protection.models import ConferenceChild, S47Enquiry
 
@@ -258,6 +262,8 @@ def rates(today: dt.date) -> dict:
             "categories": {k: v / max(1, sum(cats.values())) for k, v in cats.items()},
             "cp_plans": sum(cats.values()),
             "cin_in_year": fy.values("person_id").distinct().count(),
+            "cla_in_year": PeriodOfCare.objects.filter(authority__lea_code=lea, start_date__lte=dt.date(2026, 3, 31))
+            .exclude(end_date__lt=dt.date(2025, 4, 1)).values("person_id").distinct().count(),
         }
     return out
 
@@ -292,8 +298,9 @@ def test_rates_are_close_to_an_inner_london_authority(small):
         assert 0.08 <= r["rereferral_share"] <= 0.38, (lea, r)
         assert 0.5 <= r["s47_without_icpc"] <= 0.85, (lea, r)
         assert r["cp_plans"] >= 15, (lea, r)
-        # issue 5 needs at least 100 children in need in the census year at small scale
+        # issue 5 needs at least 100 children in need and 30 looked after in the census year at small scale
         assert r["cin_in_year"] >= 100, (lea, r)
+        assert r["cla_in_year"] >= 30, (lea, r)
     cats = Counter()
     for r in rates(AS_OF).values():
         for k, v in r["categories"].items():
@@ -381,6 +388,11 @@ def test_children_looked_after_are_seeded_like_an_inner_london_authority_with_va
     findings = [(p.pk, str(f)) for p in Person.objects.filter(periods_of_care__isnull=False).distinct()
                 for f in check_person(p, today=AS_OF)]
     assert findings == []
+    # every child looked after is a child in need: a referral open through the period of care
+    for period in PeriodOfCare.objects.select_related("cin_episode"):
+        e = period.cin_episode
+        assert e is not None and e.person_id == period.person_id, period.pk
+        assert e.referral_date <= period.start_date and e.closure_date == period.end_date, period.pk
 
 
 def test_the_seed_is_deterministic(small):
