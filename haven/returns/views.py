@@ -124,7 +124,7 @@ class FindingsCsv(ReturnMixin, generic.View):
     """Every error and query of one return, as CSV (for the analyst's own tracking)."""
 
     def get(self, request):
-        _form, authority, year, kind = self.chosen()
+        _form, authority, year, kind = self.chosen(default=True)
         if authority is None:
             return self.refused()
         _built, report = _report(authority, year, kind)
