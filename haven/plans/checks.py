@@ -30,9 +30,12 @@ def open_episode_for(person):
             .order_by("-referral_date", "-pk").first())
 
 
-def _overlapping(person, kind: str, start: dt.date, *, exclude=None):
-    """Plans of ``kind`` for ``person`` still open on ``start`` (or starting after it)."""
-    qs = Plan.objects.filter(person=person, kind=kind).filter(Q(end_date__isnull=True) | Q(end_date__gt=start))
+def _overlapping(person, kind: str, start: dt.date, *, exclude=None, end_day_counts: bool = False):
+    """Plans of ``kind`` for ``person`` still open on ``start`` (or starting after it). With
+    ``end_day_counts`` a plan that ends on ``start`` overlaps too (the DfE counts a plan's end
+    date as inside it: CIN census 4014)."""
+    ended_after = Q(end_date__gte=start) if end_day_counts else Q(end_date__gt=start)
+    qs = Plan.objects.filter(person=person, kind=kind).filter(Q(end_date__isnull=True) | ended_after)
     if exclude is not None and exclude.pk:
         qs = qs.exclude(pk=exclude.pk)
     return qs.order_by("start_date").first()
@@ -58,7 +61,7 @@ def cin_plan_start(person, start_date: dt.date | None, episode, *, plan=None) ->
     if person.date_of_death and start_date > person.date_of_death:
         # CIN census 4008.
         problems.append(("start_date", f"Start date must be on or before {name}'s date of death"))
-    other = _overlapping(person, Plan.Kind.CIN, start_date, exclude=plan)
+    other = _overlapping(person, Plan.Kind.CIN, start_date, exclude=plan, end_day_counts=True)
     if other is not None:
         # CIN census 4004 and 4014: one open CIN plan at a time, no overlapping dates.
         problems.append(("start_date", f"{name} already has a child in need plan from {day(other.start_date)}"

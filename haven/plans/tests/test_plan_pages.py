@@ -320,3 +320,18 @@ def test_a_cp_plan_page_lists_its_core_groups(world, as_user, new_child, cp_plan
                                     authority=plan.authority)
     body = as_user(world.alice).get(plan.get_absolute_url()).content.decode()
     assert 'data-testid="meetings"' in body and "Core group meeting" in body
+
+
+def test_a_cin_plan_cannot_start_the_day_the_last_one_ended(world, new_child, today):
+    """CIN census 4014 counts a plan's end date as inside it: the next plan starts the day after."""
+    from haven.assessments.models import CINEpisode
+    from haven.plans import checks
+    from haven.plans.models import Plan
+
+    child = new_child(first="Tess", referral_days_ago=90)
+    episode = CINEpisode.objects.get(person=child)
+    ended = today - dt.timedelta(days=10)
+    Plan.objects.create(person=child, episode=episode, kind=Plan.Kind.CIN, start_date=today - dt.timedelta(days=60),
+                        end_date=ended, authority=child.authority)
+    assert any("already has a child in need plan" in m for _f, m in checks.cin_plan_start(child, ended, episode))
+    assert checks.cin_plan_start(child, ended + dt.timedelta(days=1), episode) == []
