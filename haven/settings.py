@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "haven.missing",
     "haven.permanence",
     "haven.care_leavers",
+    "haven.kpis",
     # Last: its ready() connects the deadline signals for every rule the apps above registered.
     "haven.work",
 ]

@@ -286,10 +286,23 @@ class Seeder:
             with paused():   # every deadline is derived below
                 tracked = ensure_tracking_all()
             self.log(f"Leaving care: {tracked:,} young people tracked in {time.monotonic() - started:.1f}s")
+            self.populations()
             finish_bulk_load()
             derive_deadlines(self.log)
         finish_bulk_load()
         return self.counts
+
+    def populations(self) -> None:
+        """The child population behind the rates per 10,000: the casework's notional population
+        of each authority, for every year of its history (an analyst keeps the ONS figures in a
+        real deployment)."""
+        from haven.kpis.models import ChildPopulation
+
+        years = range(self.today.year - self.casework.profile.years, self.today.year + 1)
+        ChildPopulation.objects.bulk_create([
+            ChildPopulation(authority=la, year=year, children=self.casework.stats[la.lea_code]["population"],
+                            source="Synthetic: the seed's notional child population")
+            for la in self.authorities for year in years])
 
     def write(self, model, objs, *, with_pk: bool = False) -> None:
         if model is not Person:
