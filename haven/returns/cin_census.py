@@ -24,9 +24,9 @@ never dropped and never invented.
 UPN unknown reasons (DfE code set CS051) are given only where the record shows the reason:
 UN1 unborn or not yet of school age (under 6 and not yet in year 1: born after 31 August six
 years before the year ends, as the DfE's validator counts school age for rule 8770Q); UN7 every
-referral in the year was no further action; UN4 newly in need in the last week of the year;
-UN6 not looked after in the year (the authority has no route to the UPN). A child looked after
-without a UPN gets none: the virtual school should hold it, and rule 8770Q asks for it.
+referral in the year was no further action; UN4 (not yet obtained) newly in need in the last
+week of the year. Otherwise a child of school age without a UPN gets no reason: the record does
+not say why, and rule 8770Q asks for one (a query the analyst explains or fixes).
 """
 
 from __future__ import annotations
@@ -66,8 +66,7 @@ def _in_year(day: dt.date | None, end: dt.date) -> dt.date | None:
     return day if day is not None and day <= end else None
 
 
-def upn_unknown_reason(*, born: dt.date | None, reference: dt.date, all_nfa: bool, first_referral: dt.date,
-                       looked_after: bool) -> str:
+def upn_unknown_reason(*, born: dt.date | None, reference: dt.date, all_nfa: bool, first_referral: dt.date) -> str:
     """The DfE's reason a UPN is not held (code set CS051), where the record shows it; "" where
     it does not (see the module docstring)."""
     if born is None or born > dt.date(reference.year - 6, 8, 31):
@@ -76,8 +75,6 @@ def upn_unknown_reason(*, born: dt.date | None, reference: dt.date, all_nfa: boo
         return "UN7"
     if first_referral > reference - dt.timedelta(days=7):
         return "UN4"
-    if not looked_after:
-        return "UN6"
     return ""
 
 
@@ -85,7 +82,6 @@ def build(authority, year: int) -> Census:
     """The CIN census of ``authority`` for the year ending 31 March ``year``: a few queries
     whatever the number of children (each kind of record is read once for all the episodes)."""
     from haven.assessments.models import CINEpisode
-    from haven.looked_after.models import PeriodOfCare
     from haven.people.models import Person, PersonDisability
 
     first, last = year_bounds(year)
@@ -100,8 +96,6 @@ def build(authority, year: int) -> Census:
     disabilities = defaultdict(list)
     for pk, code in PersonDisability.objects.filter(person__in=person_ids).values_list("person_id", "code"):
         disabilities[pk].append(code)
-    looked_after = set(PeriodOfCare.objects.filter(person__in=person_ids, start_date__lte=last)
-                       .filter(Q(end_date__isnull=True) | Q(end_date__gte=first)).values_list("person_id", flat=True))
     assessments = _assessments(episode_ids, first, last)
     icpc_of_s47, loose_icpcs, reviews = _conferences(person_ids, first, last)
     section47s, on_s47 = _section47s(episode_ids, icpc_of_s47, first, last)
@@ -128,7 +122,7 @@ def build(authority, year: int) -> Census:
         if not child.upn:
             child.upn_unknown = upn_unknown_reason(
                 born=child.birth_date, reference=last, all_nfa=all(d.referral_nfa for d in child.cin_details),
-                first_referral=child.cin_details[0].referral_date, looked_after=pk in looked_after)
+                first_referral=child.cin_details[0].referral_date)
         census.children.append(child)
     return census
 

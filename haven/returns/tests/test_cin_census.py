@@ -85,7 +85,7 @@ def test_a_childs_referral_assessment_s47_conference_and_plan_appear_with_their_
     child, ep = journey(world)
     c = entry(cin_census.build(world.westminster, YEAR), child)
     assert (c.sex, c.ethnicity, c.birth_date, c.disabilities) == ("F", "MWBC", d("2016-08-01"), ["NONE"])
-    assert c.upn == "" and c.upn_unknown == "UN6"        # of school age, never looked after
+    assert c.upn == "" and c.upn_unknown == ""           # of school age: the record does not say why
     assert c.person_id == child.pk and c.url == child.get_absolute_url()
     [details] = c.cin_details                           # the 2023 episode closed before the year
     assert (details.referral_date, details.referral_source, details.primary_need) == (d("2025-05-06"), "2A", "N1")
@@ -130,18 +130,17 @@ def test_an_unborn_child_is_sex_u_with_the_expected_date_and_upn_reason_un1(worl
     assert (c.sex, c.birth_date, c.expected_birth_date, c.upn_unknown) == ("U", None, d("2026-06-15"), "UN1")
 
 
-@pytest.mark.parametrize(("born", "all_nfa", "first", "looked_after", "expected"), [
-    (None, False, "2025-06-01", False, "UN1"),
-    ("2020-09-01", False, "2025-06-01", False, "UN1"),            # not yet in year 1 (school age for 8770Q)
-    ("2020-08-31", False, "2025-06-01", False, "UN6"),            # in year 1, though still 5
-    ("2015-01-01", True, "2025-06-01", False, "UN7"),             # every referral no further action
-    ("2015-01-01", False, "2026-03-27", True, "UN4"),             # newly in need in the last week
-    ("2015-01-01", False, "2025-06-01", False, "UN6"),            # not looked after: no route to the UPN
-    ("2015-01-01", False, "2025-06-01", True, ""),                # looked after: the virtual school holds it
+@pytest.mark.parametrize(("born", "all_nfa", "first", "expected"), [
+    (None, False, "2025-06-01", "UN1"),
+    ("2020-09-01", False, "2025-06-01", "UN1"),            # not yet in year 1 (school age for 8770Q)
+    ("2020-08-31", False, "2025-06-01", ""),               # in year 1, though still 5: no reason held
+    ("2015-01-01", True, "2025-06-01", "UN7"),             # every referral no further action
+    ("2015-01-01", False, "2026-03-27", "UN4"),            # newly in need in the last week
+    ("2015-01-01", False, "2025-06-01", ""),               # of school age: the record does not say why
 ])
-def test_upn_unknown_reasons(born, all_nfa, first, looked_after, expected):
+def test_upn_unknown_reasons(born, all_nfa, first, expected):
     assert cin_census.upn_unknown_reason(born=d(born) if born else None, reference=d("2026-03-31"), all_nfa=all_nfa,
-                                         first_referral=d(first), looked_after=looked_after) == expected
+                                         first_referral=d(first)) == expected
 
 
 def schema_sequence(type_name: str) -> list[str]:
