@@ -1,0 +1,74 @@
+"""What the KPI definitions share: the period as London-time bounds, and the rows of a timeliness
+KPI read from the timescale rules engine's deadlines (``haven.work.models.Deadline``), so that no
+KPI keeps its own copy of a statutory clock.
+
+A deadline is in a "due in the period" cohort when its due day falls in the period, except:
+
+- an exempt deadline (a manager stopped the clock with a reason): not in the cohort;
+- a deadline whose clock stopped before it fell due (the plan or the period of care ended): not
+  in the cohort. One that fell due before the clock stopped and was never met stays in: missed.
+
+"On time" is ``met_at <= due_at``: met on or before the due day (a day clock falls due at
+23:59:59 London time) or the due hour. A deadline due in the period and not met, or met late,
+counts against it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import F
+from django.utils import timezone
+
+from .catalogue import Row, Scope
+
+
+def day_start(day: dt.date) -> dt.datetime:
+    """Midnight at the start of ``day``, London time."""
+    return dt.datetime.combine(day, dt.time.min, tzinfo=timezone.get_current_timezone())
+
+
+def bounds(scope: Scope) -> tuple[dt.datetime, dt.datetime]:
+    """The period as aware datetimes ``[first day 00:00, the day after the last day 00:00)``,
+    London time: a date-and-time falls in the period when its London date does."""
+    return day_start(scope.start), day_start(scope.end + dt.timedelta(days=1))
+
+
+def local(when: dt.datetime | None) -> dt.datetime | None:
+    return None if when is None else timezone.localtime(when)
+
+
+def local_date(when: dt.datetime | None) -> dt.date | None:
+    return None if when is None else timezone.localtime(when).date()
+
+
+BY = {"due": "due_at", "start": "starts_at", "met": "met_at"}
+
+
+def deadlines(scope: Scope, rules, *, by: str = "due"):
+    """The deadlines of ``rules`` (a rule code or several) of the scope's authorities that fell
+    due in the period (``by="due"``), whose clock started in it (``"start"``) or that were met in
+    it (``"met"``): not exempt, and not stopped before they fell due."""
+    from haven.work.models import Deadline
+
+    low, high = bounds(scope)
+    codes = [rules] if isinstance(rules, str) else list(rules)
+    field = BY[by]
+    return (Deadline.objects.filter(rule__in=codes, authority_id__in=scope.authority_ids, exempt=False,
+                                    **{f"{field}__gte": low, f"{field}__lt": high})
+            .exclude(stopped_at__lt=F("due_at")))
+
+
+def deadline_rows(scope: Scope, rule: str, *, by: str = "due"):
+    """One row per deadline of ``rule`` (see ``deadlines``), oldest due first: counted when met on
+    time; ``why`` says when its clock started, when it was due and met, and where the clock
+    stopped."""
+    for d in (deadlines(scope, rule, by=by).order_by("due_at", "person_id", "sequence", "pk")
+              .values("person_id", "object_id", "sequence", "starts_at", "due_at", "met_at", "stopped_at")):
+        on_time = d["met_at"] is not None and d["met_at"] <= d["due_at"]
+        why = {"deadline": rule, "number in the series": d["sequence"], "clock started": local_date(d["starts_at"]),
+               "due": local_date(d["due_at"]), "met": local_date(d["met_at"]),
+               "on time": on_time if d["met_at"] is not None else "not met"}
+        if d["stopped_at"] is not None:
+            why["clock stopped"] = local_date(d["stopped_at"])
+        yield Row(d["person_id"], counted=on_time, why=why)
