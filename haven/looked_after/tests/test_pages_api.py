@@ -16,6 +16,14 @@ from .conftest import date_fields
 
 TODAY = timezone.localdate()
 START = TODAY - dt.timedelta(days=60)
+
+
+@pytest.fixture(autouse=True)
+def _today():
+    """Today as each test runs, not as the module was collected (a run may cross midnight)."""
+    global TODAY, START
+    TODAY = timezone.localdate()
+    START = TODAY - dt.timedelta(days=60)
 API = "/api/v1/looked-after"
 
 
