@@ -57,6 +57,9 @@ class Rule:
     fields: tuple[str, ...]
     check: Callable[[object], Iterable[Hit]]
     needs: tuple[str, ...] = ()   # items the rule reads that Haven may not hold (see Registry.not_held)
+    # The rule judges what must be done by the end of the collection year (an SDQ in the year, a
+    # health check): it does not run on a return for a year still in progress (``data.in_progress``).
+    at_year_end: bool = False
 
     @property
     def name(self) -> str:
@@ -82,6 +85,10 @@ class Report:
     ran: list[Rule] = field(default_factory=list)
     not_run: dict[str, str] = field(default_factory=dict)   # code -> why it did not run
     crashed: dict[str, str] = field(default_factory=dict)   # code -> the exception (a bug: shown, never hidden)
+    # The day the return was checked as at (``data.as_at``; None when the data has no such date),
+    # and whether its collection year was still in progress then.
+    as_at: object = None
+    in_progress: bool = False
 
     @property
     def errors(self) -> list[Finding]:
@@ -139,9 +146,12 @@ class Registry:
         # written and tested but does not run (it is listed as not run, with the reason).
         self.not_held: dict[str, str] = {}
 
-    def rule(self, code: str, *, fields: Iterable[str] = (), needs: Iterable[str] = ()) -> Callable:
+    def rule(self, code: str, *, fields: Iterable[str] = (), needs: Iterable[str] = (),
+             at_year_end: bool = False) -> Callable:
         """Register the decorated function as DfE rule ``code``. ``needs``: the items it reads
-        that Haven might not hold; while one of them is in ``not_held`` the rule does not run."""
+        that Haven might not hold; while one of them is in ``not_held`` the rule does not run.
+        ``at_year_end``: the rule judges what is due by the end of the collection year, and does
+        not run while the year is in progress."""
         if code not in self.dfe:
             raise KeyError(f"{code} is not a rule in {self.rules_file}")
 
@@ -149,7 +159,7 @@ class Registry:
             if code in self.rules:
                 raise ValueError(f"rule {code} registered twice in {self.name}")
             message, severity = self.dfe[code]
-            self.rules[code] = Rule(code, message, severity, tuple(fields), func, tuple(needs))
+            self.rules[code] = Rule(code, message, severity, tuple(fields), func, tuple(needs), at_year_end)
             return func
 
         return register
@@ -170,7 +180,7 @@ class Registry:
         for code, r in self.rules.items():
             if code in new.dfe:
                 message, severity = new.dfe[code]
-                new.rules[code] = Rule(code, message, severity, r.fields, r.check, r.needs)
+                new.rules[code] = Rule(code, message, severity, r.fields, r.check, r.needs, r.at_year_end)
         new.not_run = {c: why for c, why in self.not_run.items() if c in new.dfe}
         new.not_held = dict(self.not_held)
         return new
@@ -179,14 +189,24 @@ class Registry:
             only: Iterable[str] | None = None) -> Report:
         """Run every rule (or ``only`` these codes) over ``data``. ``locate(child_id)`` gives
         the person's primary key and the page to fix it on."""
-        report = Report(self.name, not_run=dict(self.not_run))
+        report = Report(self.name, not_run=dict(self.not_run), as_at=getattr(data, "as_at", None),
+                        in_progress=getattr(data, "in_progress", False))
         wanted = set(only) if only is not None else None
+        in_progress = report.in_progress
         for code, rule in self.rules.items():
             if wanted is not None and code not in wanted:
+                continue
+            if getattr(data, "not_begun", False):
+                report.not_run[code] = (f"the collection year had not begun on {data.as_at:%d/%m/%Y}, the day the "
+                                        "return is as at")
                 continue
             missing = [item for item in rule.needs if item in self.not_held]
             if missing:
                 report.not_run[code] = "; ".join(f"{item}: {self.not_held[item]}" for item in missing)
+                continue
+            if rule.at_year_end and in_progress:
+                report.not_run[code] = (f"judged at the end of the collection year: the year is in progress "
+                                        f"and the return is as at {data.as_at:%d/%m/%Y}")
                 continue
             try:
                 hits = list(rule.check(data))

@@ -2,10 +2,11 @@
 CSV with exactly the DfE column headers (an empty table keeps its header row), dates
 DD/MM/YYYY, CHILD the authority's local child ID.
 
-``build(authority, year)`` returns the tables for the collection year ending 31 March ``year``;
-``validate(authority, year)`` runs Haven's SSDA903 checks (``haven.looked_after.validation``,
-the episode rules) for every child in the return. Where Haven does not hold an item the return
-asks for, the cell is left blank, never invented (see ``NOT_HELD``).
+``build(authority, year)`` returns the tables for the collection year ending 31 March ``year``,
+as at its 31 March, or as at today while the year is in progress (``as_at_for``; ``build(...,
+as_at=day)`` for another day); ``validate(ret)`` runs the DfE's rules for the year over it
+(those that judge what is due by 31 March wait for the year to end). Where Haven does not hold
+an item the return asks for, the cell is left blank, never invented (see ``NOT_HELD``).
 """
 
 from __future__ import annotations
@@ -63,6 +64,31 @@ def year_bounds(year: int) -> tuple[dt.date, dt.date]:
     return dt.date(year - 1, 4, 1), dt.date(year, 3, 31)
 
 
+def as_at_for(year: int, today: dt.date | None = None) -> dt.date:
+    """The day a return for the collection year ending 31 March ``year`` is as at: its 31 March
+    once the year has ended, else ``today`` (default: today), the year being in progress."""
+    _, end = year_bounds(year)
+    return min(end, today or timezone.localdate())
+
+
+def recorded_to(authority) -> dt.date:
+    """The day the authority's record stands at: today, or the last day anything was recorded
+    about its children looked after (an episode, a review, a visit or note) when that is earlier:
+    a copy restored from a backup, or a demonstration seeded "as of" an earlier day, is as at
+    that day (and the year it falls in is still in progress)."""
+    from django.db.models import Max
+
+    from haven.care_planning.models import LACReview
+    from haven.looked_after.models import Episode
+    from haven.recording.models import Recording
+
+    today = timezone.localdate()
+    latest = [m.objects.filter(authority=authority).aggregate(last=Max("created_at"))["last"]
+              for m in (Episode, LACReview, Recording)]
+    latest = [timezone.localtime(t).date() for t in latest if t is not None]
+    return min(today, max(latest)) if latest else today
+
+
 def _unknown_upn(person, year: int) -> str:
     """The DfE's codes for a UPN not held: UN1 for a child not yet of school age (under 4 on the
     31 August before the collection year began: the DfE validator's rule 209 reference date), UN4
@@ -114,6 +140,21 @@ class Return:
     # The previous collection year's return, from the record, for the rules that compare the
     # two years (``build(..., with_previous=True)``); None when not built.
     previous: Return | None = None
+    # The day the return is as at: the year end (31 March), or for a year still in progress the
+    # day it was built (``as_at_for``). Nothing dated after it is in the return. None: the year end.
+    as_at: dt.date | None = None
+
+    @property
+    def in_progress(self) -> bool:
+        """The collection year had not ended on the day the return is as at: the rules that judge
+        what is due by 31 March (``Rule.at_year_end``) do not run."""
+        return self.as_at is not None and self.as_at < year_bounds(self.year)[1]
+
+    @property
+    def not_begun(self) -> bool:
+        """The collection year had not begun on the day the return is as at (a record that stops
+        before 1 April): the tables hold their headers only and no rule runs."""
+        return self.as_at is not None and self.as_at < year_bounds(self.year)[0]
 
     def rows(self, table: str, child: str | None = None) -> list[dict]:
         rows = self.tables.get(table, [])
@@ -132,7 +173,11 @@ class Return:
         return written
 
 
-def build(authority, year: int, *, with_previous: bool = False) -> Return:
+def build(authority, year: int, *, with_previous: bool = False, as_at: dt.date | None = None) -> Return:
+    """The return for the collection year ending 31 March ``year``, as at its 31 March once the
+    year has ended, else as at today (the day the record stands at, ``recorded_to``; or
+    ``as_at``): then only what happened by that day (episodes, reviews, missing periods, health,
+    decisions, allocations) is in it, as if it had been built that day."""
     from haven.care_leavers.models import Accommodation, Activity, LeaverContact
     from haven.care_planning.models import LACReview
     from haven.health.models import DentalCheck, HealthAssessment, Immunisations, SDQScore
@@ -143,10 +188,14 @@ def build(authority, year: int, *, with_previous: bool = False) -> Return:
     from haven.permanence.models import AdoptionDecision
 
     start, end = year_bounds(year)
-    r = Return(authority, year)
+    # the last day whose events the return knows: the year end, or today (the record's day)
+    known = as_at_for(year, as_at or recorded_to(authority))
+    r = Return(authority, year, as_at=known)
     if with_previous:
-        r.previous = build(authority, year - 1)
-    periods = list(PeriodOfCare.objects.filter(authority=authority, start_date__lte=end)
+        r.previous = build(authority, year - 1, as_at=known)
+    if known < start:
+        return r   # the year has not begun: every table holds its header only
+    periods = list(PeriodOfCare.objects.filter(authority=authority, start_date__lte=known)
                    .filter(Q(end_date__isnull=True) | Q(end_date__gte=start)))
     in_year = {p.person_id for p in periods}
     r.people = {p.pk: p for p in Person.objects.filter(pk__in=in_year)}
@@ -157,28 +206,30 @@ def build(authority, year: int, *, with_previous: bool = False) -> Return:
 
     # Episodes
     r.tables["episodes"] = [{**row, "CHILD": child_id[int(row["CHILD"])]}
-                            for row in episodes_for_return(authority, start, end)]
+                            for row in episodes_for_return(authority, start, known)]
     # Reviews in the year
     r.tables["reviews"] = [{"CHILD": child_id[rv.person_id], "DOB": dob(rv.person_id), "REVIEW": d(rv.held_on),
                             "REVIEW_CODE": rv.participation}
-                           for rv in LACReview.objects.filter(person_id__in=in_year, held_on__range=(start, end))
+                           for rv in LACReview.objects.filter(person_id__in=in_year, held_on__range=(start, known))
                            .order_by("person_id", "held_on")]
     # Missing or away from placement, from care, at any time in the year (one still open on 1 April
     # is reported again, as the DfE asks)
     r.tables["missing"] = [{"CHILD": child_id[m.person_id], "DOB": dob(m.person_id), "MISSING": m.kind,
-                            "MIS_START": d(m.started_at), "MIS_END": d(m.ended_at) if m.ended_at and timezone.localtime(m.ended_at).date() <= end else ""}
+                            "MIS_START": d(m.started_at), "MIS_END": d(m.ended_at) if m.ended_at and timezone.localtime(m.ended_at).date() <= known else ""}
                            for m in MissingEpisode.objects.filter(person_id__in=in_year, from_care=True,
-                                                                   started_at__date__lte=end)
+                                                                   started_at__date__lte=known)
                            .filter(Q(ended_at__isnull=True) | Q(ended_at__date__gte=start))
                            .order_by("person_id", "started_at")]
-    # OC2: looked after continuously for 12 months at 31 March
-    year_ago = end - dt.timedelta(days=364)
-    oc2 = sorted({p.person_id for p in periods if p.start_date <= year_ago and (p.end_date is None or p.end_date > end)})
-    sdq = {s.person_id: s for s in SDQScore.objects.filter(person_id__in=oc2, completed_on__range=(start, end)).order_by("completed_on")}
-    health = set(HealthAssessment.objects.filter(person_id__in=oc2, completed_on__range=(start, end))
+    # OC2: looked after continuously for 12 months at 31 March: since 1 April at the latest (as
+    # the rules read the cohort from the episodes: 185, 186, 191; not "365 days", which in a
+    # leap year would take in a child who came into care on 2 April)
+    # (in a year in progress: since 1 April and still looked after on the day the return is as at)
+    oc2 = sorted({p.person_id for p in periods if p.start_date <= start and (p.end_date is None or p.end_date > known)})
+    sdq = {s.person_id: s for s in SDQScore.objects.filter(person_id__in=oc2, completed_on__range=(start, known)).order_by("completed_on")}
+    health = set(HealthAssessment.objects.filter(person_id__in=oc2, completed_on__range=(start, known))
                  .values_list("person_id", flat=True))
-    teeth = set(DentalCheck.objects.filter(person_id__in=oc2, checked_on__range=(start, end)).values_list("person_id", flat=True))
-    jabs = {i.person_id: i.up_to_date for i in Immunisations.objects.filter(person_id__in=oc2, recorded_on__lte=end)
+    teeth = set(DentalCheck.objects.filter(person_id__in=oc2, checked_on__range=(start, known)).values_list("person_id", flat=True))
+    jabs = {i.person_id: i.up_to_date for i in Immunisations.objects.filter(person_id__in=oc2, recorded_on__lte=known)
             .order_by("recorded_on")}
     rows = []
     for pk in oc2:
@@ -194,27 +245,30 @@ def build(authority, year: int, *, with_previous: bool = False) -> Return:
                      "TEETH_CHECK": "1" if pk in teeth else "0", "HEALTH_ASSESSMENT": "1" if pk in health else "0",
                      "SUBSTANCE_MISUSE": "", "INTERVENTION_RECEIVED": "", "INTERVENTION_OFFERED": ""})
     r.tables["oc2"] = rows
-    # OC3: care leavers whose 17th to 21st birthday fell in the year
+    # OC3: care leavers whose 17th to 21st birthday falls in the year (what is known of them by
+    # the day the return is as at)
     leavers = Person.objects.filter(authority=authority, periods_of_care__end_date__isnull=False,
-                                    periods_of_care__end_date__lte=end).distinct()
+                                    periods_of_care__end_date__lte=known).distinct()
     rows = []
     for p in leavers.order_by("pk"):
         if not p.date_of_birth:
             continue
         if not any(start <= birthday(p.date_of_birth, n) <= end for n in (17, 18, 19, 20, 21)):
             continue
-        if not any(birthday(p.date_of_birth, 16) <= (pc.end_date or end) for pc in p.periods_of_care.all()):
+        periods_known = [pc for pc in p.periods_of_care.all() if pc.start_date <= known]
+        if not any(birthday(p.date_of_birth, 16) <= (pc.end_date if pc.end_date and pc.end_date <= known else end)
+                   for pc in periods_known):
             continue
         r.people.setdefault(p.pk, p)
         age = age_on(p.date_of_birth, end)
-        if age in (17, 18) and any(pc.end_date is None or pc.end_date >= birthday(p.date_of_birth, age)
-                                   for pc in p.periods_of_care.all()):
+        if age in (17, 18) and any(pc.end_date is None or pc.end_date > known or pc.end_date >= birthday(p.date_of_birth, age)
+                                   for pc in periods_known):
             # still looked after on the birthday that brings them into OC3: reported next year
             rows.append({"CHILD": p.local_id, "DOB": d(p.date_of_birth), "IN_TOUCH": "", "ACTIV": "", "ACCOM": ""})
             continue
-        contact = LeaverContact.objects.filter(person=p, contact_on__lte=end).order_by("-contact_on").first()
-        act = Activity.objects.filter(person=p, start_date__lte=end).order_by("-start_date").first()
-        acc = Accommodation.objects.filter(person=p, start_date__lte=end).order_by("-start_date").first()
+        contact = LeaverContact.objects.filter(person=p, contact_on__lte=known).order_by("-contact_on").first()
+        act = Activity.objects.filter(person=p, start_date__lte=known).order_by("-start_date").first()
+        acc = Accommodation.objects.filter(person=p, start_date__lte=known).order_by("-start_date").first()
         rows.append({"CHILD": p.local_id, "DOB": d(p.date_of_birth), "IN_TOUCH": contact.in_touch if contact else "",
                      "ACTIV": act.code if act else "",
                      "ACCOM": (acc.kind + ("" if acc.suitable is None else "1" if acc.suitable else "2")) if acc else ""})
@@ -222,7 +276,7 @@ def build(authority, year: int, *, with_previous: bool = False) -> Return:
     # UASC: every child looked after in the year who has been an unaccompanied asylum-seeking
     # child, in this period of care or an earlier one (the date the status ceased is the 18th
     # birthday); not care leavers who were not looked after in the year (rule 1014)
-    uasc = sorted(set(PeriodOfCare.objects.filter(person_id__in=in_year, uasc=True, start_date__lte=end)
+    uasc = sorted(set(PeriodOfCare.objects.filter(person_id__in=in_year, uasc=True, start_date__lte=known)
                       .values_list("person_id", flat=True)))
     r.tables["uasc"] = [{"CHILD": r.people[pk].local_id, "SEX": sex(r.people[pk]), "DOB": d(r.people[pk].date_of_birth),
                          "DUC": d(birthday(r.people[pk].date_of_birth, 18)) if r.people[pk].date_of_birth else ""}
@@ -243,19 +297,20 @@ def build(authority, year: int, *, with_previous: bool = False) -> Return:
         "UPN": p.upn or _unknown_upn(p, year), "MOTHER": mother(pk, p), "MC_DOB": "",
     } for pk, p in sorted(r.people.items())]
     # Adoption: decisions that the child should be placed, and adoptions in the year
-    decisions = AdoptionDecision.objects.filter(person_id__in=in_year, decided_on__lte=end).order_by("person_id", "decided_on")
+    decisions = AdoptionDecision.objects.filter(person_id__in=in_year, decided_on__lte=known).order_by("person_id", "decided_on")
     placed, adopted = [], []
     by_child: dict[int, dict] = {}
     for a in decisions:
         by_child.setdefault(a.person_id, {})[a.kind] = a
     for pk, steps in sorted(by_child.items()):
-        steps = {kind: a for kind, a in steps.items() if a.decided_on <= end}   # not yet known at the year end
-        if "should_be_placed" in steps:
-            rev = steps.get("reversed")
+        steps = {kind: a for kind, a in steps.items() if a.decided_on <= known}   # not yet known at the year end (or today)
+        rev = steps.get("reversed")
+        if "should_be_placed" in steps and not (rev and rev.decided_on < start):
+            # (a decision reversed before the year began was last year's to report: 118, 561)
             placed.append({"CHILD": child_id[pk], "DOB": dob(pk), "DATE_PLACED": d(steps["should_be_placed"].decided_on),
                            "DATE_PLACED_CEASED": d(rev.decided_on) if rev else "",
                            "REASON_PLACED_CEASED": rev.reason_ceased if rev else ""})
-        if "adoption_order" in steps and start <= steps["adoption_order"].decided_on <= end:
+        if "adoption_order" in steps and start <= steps["adoption_order"].decided_on <= known:
             adopted.append({"CHILD": child_id[pk], "DOB": dob(pk),
                             "DATE_INT": d(steps["should_be_placed"].decided_on) if "should_be_placed" in steps else "",
                             "DATE_MATCH": d(steps["matched"].decided_on) if "matched" in steps else "",
@@ -269,15 +324,15 @@ def build(authority, year: int, *, with_previous: bool = False) -> Return:
                    if any(row["DEC"] == "" for row in r.tables["episodes"] if row["CHILD"] == child_id[pk])}
     allocations: dict[int, list] = {}
     for a in (Allocation.objects.filter(person_id__in=at_year_end, role="social_worker", worker__isnull=False,
-                                        start_date__lte=end)
+                                        start_date__lte=known)
               .order_by("person_id", "start_date", "pk")):
         allocations.setdefault(a.person_id, []).append(a)
     rows = []
     for pk in sorted(allocations):
         for worker_id, began, ended in social_worker_episodes(allocations[pk]):
-            if began <= end and (ended is None or ended >= start):
+            if began <= known and (ended is None or ended >= start):
                 rows.append({"CHILD": child_id[pk], "SW_ID": social_worker_id(worker_id), "SW_DECOM": d(began),
-                             "SW_DEC": d(ended) if ended and ended <= end else "", "SW_REASON": ""})
+                             "SW_DEC": d(ended) if ended and ended <= known else "", "SW_REASON": ""})
     r.tables["sw_episodes"] = rows
     return r
 
@@ -289,7 +344,7 @@ def validate(ret: Return):
     from haven.returns.ssda903_rules import registry_for
 
     if ret.previous is None and ret.authority is not None:
-        ret.previous = build(ret.authority, ret.year - 1)
+        ret.previous = build(ret.authority, ret.year - 1, as_at=ret.as_at)
     by_id = {p.local_id: p for p in ret.people.values()}
 
     def locate(child: str):

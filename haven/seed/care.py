@@ -83,6 +83,7 @@ class CareSeeder(CareRecords):
         self.cw = casework
         self.rng = random.Random(f"{seed}:care")
         self.need_rng = random.Random(f"{seed}:care-need")
+        self.adoption_rng = random.Random(f"{seed}:care-adoption")   # reversals (its own stream: the histories stay the same)
         self.cp_episodes: dict[int, int] = {}          # person -> the open episode of the CP plan that ended in care
         self.closures: list[tuple[int, dt.date, str]] = []   # (episode, day, reason) to close after the flush
         self.today = seeder.today
@@ -477,7 +478,7 @@ class CareSeeder(CareRecords):
         elif place in ADOPTION_PLACEMENTS:
             code = pick(rng, {"PR1": 60, "PR2": 15, "PR5": 25})
         elif place in ("K2", "H5", "S1", "K1"):
-            provider = self.other_provider(place, previous)
+            provider = self.other_provider(place, previous, away_from=c.home_postcode)
             code = provider["provider_code"]
         else:
             code = "PR3" if place == "R3" else "PR4"
@@ -490,6 +491,9 @@ class CareSeeder(CareRecords):
             postcode = self.postcode(rng.choice(names.DISTRICTS[c.la.lea_code]))
         else:
             postcode = self.postcode(rng.choice(OUT_DISTRICTS))
+        while place != "P1" and postcode == c.home_postcode:
+            # a placement away from home is not at the home address (SSDA903 392d)
+            postcode = self.postcode(postcode.split()[0])
         registered = place in ("K1", "K2", "H5", "S1") or (place in ("U4", "U5", "U6") and provider is not None)
         carer = {"P1": "Parent", "U1": "Aunt (connected person)", "U2": "Grandparent (connected person)",
                  "U3": "Family friend (connected person)"}.get(place, "")
@@ -515,9 +519,11 @@ class CareSeeder(CareRecords):
         self.locate(row, c)
         return row
 
-    def other_provider(self, kind: str, previous: dict | None) -> dict:
-        """A provider of this kind, not the one the child is leaving (a move is a move: 903 rule 435)."""
-        choices = [p for p in self.providers[kind] if previous is None or p["id"] != previous["provider_id"]]
+    def other_provider(self, kind: str, previous: dict | None, away_from: str = "") -> dict:
+        """A provider of this kind, not the one the child is leaving (a move is a move: 903 rule 435)
+        nor one at the child's home postcode (392d)."""
+        choices = [p for p in self.providers[kind] if (previous is None or p["id"] != previous["provider_id"])
+                   and p["postcode"] != away_from]
         return self.rng.choice(choices or self.providers[kind])
 
     def locate(self, row: dict, c: Child) -> None:

@@ -22,6 +22,7 @@ from haven.care_leavers.models import (
 )
 from haven.care_planning.models import CarePlan, LACReview, ReviewRecommendation
 from haven.core.calendar import birthday
+from haven.core.codes.looked_after import ADOPTED
 from haven.education.models import PersonalEducationPlan, SchoolPlacement
 from haven.health.models import DentalCheck, HealthAssessment, SDQScore
 from haven.missing.models import ExploitationRiskAssessment, MissingEpisode, ReturnInterview
@@ -31,6 +32,10 @@ from haven.recording.models import Recording, RecordingPart, RecordingSubject
 from .names import STREETS
 
 ONE_DAY = dt.timedelta(days=1)
+# Why the decision that a child should be placed for adoption was reversed (SSDA903
+# REASON_PLACED_CEASED), by how the child left care: home (the parents' circumstances changed,
+# RD4), or to a special guardian (the child's needs changed, RD1).
+REVERSAL_REASONS = {"E4A": "RD4", "E4B": "RD4", "E41": "RD4", "E13": "RD4"}
 RECOMMENDATIONS = [
     ("Arrange a dental check", "Foster carer", "Dental check recorded and any treatment booked", 30),
     ("Refer to CAMHS for an assessment of sleep and anxiety", "Social worker", "Referral accepted and appointment offered", 20),
@@ -100,8 +105,8 @@ class CareRecords:
         i = 0
         while day <= last and day < self.today:
             chair = rng.choice(staff["iros"]) if staff["iros"] else None
-            age = (day - c.dob).days // 365
-            part = "PN0" if age < 4 else rng.choices(["PN1", "PN2", "PN3", "PN4", "PN5", "PN6", "PN7"],
+            # PN0 for a child under 4 on the day (SSDA903 440, 441: the 4th birthday, not 4 x 365 days)
+            part = "PN0" if day < birthday(c.dob, 4) else rng.choices(["PN1", "PN2", "PN3", "PN4", "PN5", "PN6", "PN7"],
                                                      [45, 12, 5, 5, 10, 18, 5])[0]
             r = w.new(LACReview, authority_id=c.la.pk, created_at=aware(day, 15), created_by_id=chair.pk if chair else None,
                       person_id=c.pk, period_id=period["id"], held_on=day, chair_id=chair.pk if chair else None,
@@ -160,8 +165,18 @@ class CareRecords:
         # (the SSDA903 asks for one in each year a child aged 4-16 has been looked after for 12 months)
         day = start + dt.timedelta(days=rng.randint(200, 330))
         while day <= last and day < self.today:
-            if day < birthday(c.dob, 4):
-                day = birthday(c.dob, 4) + dt.timedelta(days=rng.randint(1, 20))
+            four = birthday(c.dob, 4)
+            if day < four:
+                after = four + dt.timedelta(days=rng.randint(1, 20))
+                year_end = dt.date(four.year + (four.month >= 4), 3, 31)
+                on = max(day, dt.date(year_end.year - 1, 4, 1))
+                if after > year_end and on <= last and on < self.today:
+                    # the first questionnaire falls after the 31 March that follows the 4th
+                    # birthday: that year's return gives the reason for none, under 4 at the
+                    # latest assessment (SDQ1; SSDA903 197B)
+                    w.new(SDQScore, authority_id=c.la.pk, created_at=aware(on), person_id=c.pk, completed_on=on,
+                          score=None, reason="SDQ1", completed_by="")
+                day = after
                 continue
             if day >= birthday(c.dob, 17):
                 # no questionnaire for a 17-year-old: the reason is recorded (SDQ1)
@@ -281,10 +296,20 @@ class CareRecords:
                 steps.append(("placed", placed))
                 if end and period["end_reason"] in ("E11", "E12"):
                     steps.append(("adoption_order", end))
+            if end and period["end_reason"] not in ADOPTED:
+                # the child left care other than by adoption (an SGO, home): the agency decision
+                # maker reversed the decision (SSDA903 557) after the last step, in the weeks before
+                # care ended and in the same collection year (while a placement order is in force
+                # at 31 March the decision is open: 553; a decision reversed before the year is
+                # not reported: 118)
+                year_began = dt.date(end.year - (end.month < 4), 4, 1)
+                steps.append(("reversed", max(steps[-1][1] + ONE_DAY, year_began,
+                                              end - dt.timedelta(days=self.adoption_rng.randint(0, 56)))))
             for kind, day in steps:
-                if day < self.today:
+                if day < self.today and (kind != "reversed" or day <= end):
+                    reason = REVERSAL_REASONS.get(period["end_reason"], "RD1") if kind == "reversed" else ""
                     w.new(AdoptionDecision, authority_id=c.la.pk, created_at=aware(day), person_id=c.pk, kind=kind,
-                          decided_on=day, reason_ceased="", notes="")
+                          decided_on=day, reason_ceased=reason, notes="")
 
     # -- care leavers ----------------------------------------------------------------------------
     def leaving_care(self, c, start, last, end, eighteen, staff, placement) -> None:

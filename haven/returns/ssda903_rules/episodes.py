@@ -1,10 +1,14 @@
 """Haven's SSDA903 episode checks (``haven.looked_after.validation``: 73 rules, run on every
 child's whole history as an episode is entered) as rules of the return's registry.
 
-They read the record, not the CSV rows: the return's children are checked once, as at the end
-of the collection year, and each rule reports its own findings."""
+They read the record, not the CSV rows: the return's children are checked once, as at the day
+the return is as at (the end of the collection year, or today while the year is in progress:
+``Return.as_at``), on their history as it stood then (an episode that starts later is left out,
+one that ends later is still open), and each rule reports its own findings."""
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 from haven.looked_after import validation
 from haven.returns.rules import Hit
@@ -18,14 +22,23 @@ def _findings(ret) -> dict[str, list[Hit]]:
         from haven.returns.ssda903 import d, year_bounds
 
         _, end = year_bounds(ret.year)
+        as_at = getattr(ret, "as_at", None) or end
         cached = {}
         for _pk, person in sorted(ret.people.items()):
             if not any(row["CHILD"] == person.local_id for row in ret.tables.get("episodes", [])):
                 continue
-            for f in validation.check_person(person, today=end):
+            rows = [known_at(row, as_at) for row in validation.rows_for(person) if row.decom <= as_at]
+            for f in validation.check(rows, dob=person.date_of_birth, today=as_at):
                 cached.setdefault(f.code, []).append(Hit(person.local_id, f.field, d(f.decom)))
         ret._episode_findings = cached
     return cached
+
+
+def known_at(row: validation.Row, day) -> validation.Row:
+    """The episode as the record stood on ``day``: one that ended later was still open."""
+    if row.dec is not None and row.dec > day:
+        return replace(row, dec=None, rec="", reason_place_change="")
+    return row
 
 
 def _adapter(code: str):

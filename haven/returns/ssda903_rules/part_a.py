@@ -615,7 +615,7 @@ def sdq_score_when_not_continuously_looked_after(ret):
             yield Hit(r["CHILD"], "SDQ_SCORE", r["SDQ_SCORE"])
 
 
-@R.rule("186", fields=("SDQ_SCORE",))
+@R.rule("186", fields=("SDQ_SCORE",), at_year_end=True)
 def sdq_score_missing(ret):
     """4 or over at the start of the year, under 17 at the end, continuously looked after, and
     neither a score nor a reason for no score."""
@@ -652,7 +652,7 @@ def oc2_items_when_not_continuously_looked_after(ret):
             yield Hit(r["CHILD"], completed[0], r[completed[0]])
 
 
-@R.rule("191", fields=("CHILD",) + OC2_CORE, needs=("SUBSTANCE_MISUSE",))
+@R.rule("191", fields=("CHILD",) + OC2_CORE, needs=("SUBSTANCE_MISUSE",), at_year_end=True)
 def oc2_items_blank_when_continuously_looked_after(ret):
     """A child continuously looked after needs an OC2 row with immunisations, teeth check,
     health assessment and substance misuse completed."""
@@ -692,7 +692,7 @@ def sdq_reason_invalid(ret):
             yield Hit(r["CHILD"], "SDQ_REASON", r["SDQ_REASON"])
 
 
-@R.rule("197B", fields=("DOB", "SDQ_REASON"))
+@R.rule("197B", fields=("DOB", "SDQ_REASON"), at_year_end=True)
 def sdq_missing_for_a_child_turning_4_or_17(ret):
     """A child continuously looked after whose 4th or 17th birthday is in the year needs a score
     or a reason for none. A child whose 17th birthday is the first day of the year is 17 at its
@@ -728,7 +728,7 @@ def conviction_for_a_child_under_10(ret):
             yield Hit(r["CHILD"], "CONVICTED", r["CONVICTED"])
 
 
-@R.rule("543", fields=("CONVICTED", "DOB"), needs=("CONVICTED",))
+@R.rule("543", fields=("CONVICTED", "DOB"), needs=("CONVICTED",), at_year_end=True)
 def conviction_missing_for_a_child_10_or_over(ret):
     _, end = year_bounds(ret.year)
     cla = _continuously_looked_after(ret)
@@ -745,7 +745,7 @@ def conviction_without_the_other_oc2_items(ret):
             yield Hit(r["CHILD"], blank[0])
 
 
-@R.rule("545", fields=("DOB", "HEALTH_CHECK"))
+@R.rule("545", fields=("DOB", "HEALTH_CHECK"), at_year_end=True)
 def health_check_missing_for_a_child_under_5(ret):
     _, end = year_bounds(ret.year)
     cla = _continuously_looked_after(ret)

@@ -107,7 +107,8 @@ def _periods(episodes: list[dict]) -> list[Period]:
 def _continuously_looked_after(ret) -> set[str]:
     """The OC2 cohort as the DfE defines it from the episodes: children looked after during the
     year with no episode that starts care (RNE S) after the year start, ends care (REC not X1)
-    in the year before 31 March, or is a short break (LS V3/V4)."""
+    in the year, or is a short break (LS V3/V4). A child who ceased to be looked after on 31
+    March is not looked after at 31 March, so not in OC2 (as ``part_a`` and the OC2 table)."""
     start, end = year_bounds(ret.year)
     out = set()
     for child, rows in _episodes(ret).items():
@@ -117,7 +118,7 @@ def _continuously_looked_after(ret) -> set[str]:
             during = decom <= end and (dec is None or dec >= start)
             in_year |= during
             broken |= ((r["RNE"] == "S" and start < decom <= end)
-                       or (r["REC"] != "X1" and dec is not None and start <= dec < end)
+                       or (r["REC"] != "X1" and dec is not None and start <= dec <= end)
                        or (r["LS"] in SHORT_BREAKS and during))
         if in_year and not broken:
             out.add(child)

@@ -313,6 +313,22 @@ def test_oc2_cohort_excludes_a_child_who_started_care_in_the_year():
     assert found(ret, "187") == set()
 
 
+def test_oc2_cohort_excludes_a_child_adopted_on_31_march():
+    """187 reads the OC2 cohort ("looked after continuously for 12 months at 31 March"): a child
+    adopted on 31 March ceased to be looked after that day, has no OC2 row (rules 185, 191 and
+    the OC2 table agree) and has an AD1 row, which is no error. Adopted on 30 March or still
+    looked after at 31 March, the same child is not in OC2 or is, as before."""
+    ret = valid_return()
+    b2 = first(ret, "episodes", "B2", 1)
+    first(ret, "episodes", "B2").update(DECOM="01/02/2024")        # looked after since before 1 April 2025
+    b2.update(DEC="31/03/2026")
+    assert found(ret, "187") == set()
+    b2.update(DEC="30/03/2026")
+    assert found(ret, "187") == set()
+    b2.update(DEC="", REC="")                                     # still looked after: AD1 is an error
+    assert found(ret, "187") == {("B2", "DATE_INT")}
+
+
 def test_a_missing_period_carried_over_from_last_year_is_in_care_seen_with_last_years_episodes():
     ret = valid_return()
     OPEN_LAST_YEAR(ret)

@@ -78,6 +78,32 @@ def test_next_years_registry_keeps_the_rules_still_in_its_file_with_its_messages
     assert nxt.rules["8840"].message == this.rules["8840"].message
 
 
+def test_a_rule_about_what_is_due_by_the_year_end_waits_while_the_year_is_in_progress():
+    import datetime as dt
+    from types import SimpleNamespace
+
+    reg = Registry("test", "rules_903_2026_27.tsv")
+    reg.rule("186", at_year_end=True)(lambda data: [Hit("C1", "SDQ_SCORE")])
+    reg.rule("185")(lambda data: [Hit("C2", "SDQ_SCORE")])
+    in_year = SimpleNamespace(in_progress=True, as_at=dt.date(2026, 1, 1))
+    report = reg.run(in_year)
+    assert [f.code for f in report.findings] == ["185"] and [r.code for r in report.ran] == ["185"]
+    assert report.in_progress and report.as_at == dt.date(2026, 1, 1)
+    assert report.not_run["186"] == ("judged at the end of the collection year: the year is in progress and the "
+                                     "return is as at 01/01/2026")
+    ended = SimpleNamespace(in_progress=False, as_at=dt.date(2026, 3, 31))
+    assert {f.code for f in reg.run(ended).findings} == {"185", "186"}
+    assert {f.code for f in reg.run(object()).findings} == {"185", "186"}   # data with no as-at day: the year end
+    assert reg.derive("next year", "rules_903_2026_27.tsv").rules["186"].at_year_end
+
+
+def test_the_rules_judging_what_is_due_by_31_march_are_marked_so():
+    from haven.returns.ssda903_rules import registry_for
+
+    registry = registry_for(2027)
+    assert {code for code, r in registry.rules.items() if r.at_year_end} == {"186", "191", "197B", "543", "545"}
+
+
 def test_only_runs_the_rules_asked_for():
     reg = Registry("test", "rules_cin_2025_26.tsv")
     reg.rule("8840")(lambda data: [Hit("C1")])
