@@ -12,10 +12,13 @@ BENCH_SCALE ?= large
 .PHONY: run test bench lint install install-test assets migrate demo browser pdf-libs clean
 
 ## run: install, build assets, migrate the embedded SQLite database, load the demo partnership, serve
+## (with the background worker beside it: KPI store and monthly scorecards; stopped with the server)
 run: install assets pdf-libs
 	$(HAVEN) migrate --no-input
 	$(HAVEN) demo
-	$(HAVEN) runserver 127.0.0.1:$(PORT)
+	@$(HAVEN) worker --quiet & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  echo "Background worker started (pid $$worker): keeps the KPI store current, makes scorecards"; \
+	  $(HAVEN) runserver 127.0.0.1:$(PORT)
 
 ## test: install what tests need (incl. Debian chromium) and run the whole suite
 test: install-test assets browser

@@ -24,5 +24,6 @@ urlpatterns = [
     path("permanence/", include("haven.permanence.urls")),
     path("care-leavers/", include("haven.care_leavers.urls")),
     path("returns/", include("haven.returns.urls")),
+    path("performance/", include("haven.kpis.urls")),
     path("api/v1/", api.urls),
 ]

@@ -39,6 +39,12 @@ def main() -> None:
 
     (DIST / "htmx").mkdir()
     shutil.copy(NODE / "htmx.org" / "dist" / "htmx.min.js", DIST / "htmx" / "htmx.min.js")
+    # Vega-Lite charts (KPI dashboards), rendered in the page from a spec beside its data table.
+    (DIST / "vega").mkdir()
+    for package, built in (("vega", "vega.min.js"), ("vega-lite", "vega-lite.min.js"),
+                           ("vega-embed", "vega-embed.min.js")):
+        js = (NODE / package / "build" / built).read_text()
+        (DIST / "vega" / built).write_text(re.sub(r"//# sourceMappingURL=.*", "", js))
     print(f"assets built in {DIST.relative_to(ROOT)}")
 
 

@@ -118,3 +118,15 @@ register_capability("care_leavers.team", [Role.TEAM_MANAGER, Role.PERFORMANCE_AN
 
 # --- statutory returns --------------------------------------------------------------------------
 register_capability("returns.view", [Role.PERFORMANCE_ANALYST, Role.TEAM_MANAGER, Role.AUDITOR])  # build, check, download
+
+# --- performance management: KPI dashboards, drill-through, scorecards, hotspots -----------------
+_PERFORMANCE = [Role.TEAM_MANAGER, Role.PERFORMANCE_ANALYST, Role.AUDITOR]
+# Every practitioner sees their own figures (a worker's dashboard of their own caseload); managers,
+# analysts and auditors see any dashboard of the authorities they serve (kpis.all).
+register_capability("kpis.view", [*PRACTITIONERS, Role.PERFORMANCE_ANALYST, Role.AUDITOR])
+register_capability("kpis.all", _PERFORMANCE)
+register_capability("kpis.export", _PERFORMANCE)                       # drill-through lists as CSV/XLSX
+register_capability("kpis.manage", [Role.PERFORMANCE_ANALYST])          # targets, comparators, populations
+register_capability("kpis.scorecard", _PERFORMANCE)                    # read and download scorecards
+register_capability("kpis.scorecard_edit", [Role.PERFORMANCE_ANALYST, Role.TEAM_MANAGER])  # commentary, make the PDF
+register_capability("kpis.hotspots", [Role.TEAM_MANAGER, Role.PERFORMANCE_ANALYST, Role.CP_CHAIR_IRO])

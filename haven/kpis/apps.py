@@ -6,3 +6,8 @@ class KpisConfig(AppConfig):
     label = "kpis"
     verbose_name = "Performance indicators"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import changes
+
+        changes.connect()

@@ -27,7 +27,9 @@ never their own copies of the rules.
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
+import functools
 import inspect
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -63,13 +65,17 @@ class Scope:
 
 @dataclass
 class Row:
-    """One child (``person_id``) or worker (``label``) in the cohort behind a number."""
+    """One child (``person_id``) or worker (``label``) in the cohort behind a number. A row about
+    a worker rather than a child names them (``worker_id``) and their team (``team_id``), so that
+    team and worker figures need no allocation to place it (``haven.kpis.attribution``)."""
 
     person_id: int | None
     counted: bool = True
     measure: float | None = None
     why: dict = field(default_factory=dict)
     label: str = ""
+    worker_id: int | None = None
+    team_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -82,6 +88,8 @@ class Kpi:
     source: str
     group: str
     rows: Callable[[Scope], Iterable[Row]]
+    annual: bool = False          # published once a year (at 31 March): dashboards add a 5-year trend
+    allocations: tuple = ("social_worker", "team")   # whose work a child's row is, for team figures
 
     @property
     def definition(self) -> str:
@@ -113,15 +121,21 @@ def _round(x):
 CATALOGUE: dict[str, Kpi] = {}
 
 
-def kpi(id: str, name: str, *, kind: str, unit: str, polarity: str | None, source: str, group: str):
-    """Register the decorated function as KPI ``id`` (stable snake_case: scripts rely on it)."""
+def kpi(id: str, name: str, *, kind: str, unit: str, polarity: str | None, source: str, group: str,
+        annual: bool = False, allocations: tuple = ("social_worker", "team")):
+    """Register the decorated function as KPI ``id`` (stable snake_case: scripts rely on it).
+    ``annual``: a measure the DfE publishes once a year (dashboards show five years of 31 Marches
+    beside the 12 months). ``allocations``: the allocation roles, in order of preference, that
+    say whose work a child's row is (team and worker figures: ``haven.kpis.attribution``)."""
 
     def register(func):
         if id in CATALOGUE:
             raise ValueError(f"KPI {id} is registered twice")
         if not (func.__doc__ or "").strip():
             raise ValueError(f"KPI {id} needs its definition as the function's docstring")
-        CATALOGUE[id] = Kpi(id, name, kind, unit, polarity, source, group, func)
+        if kind not in (PERCENT, COUNT, PER_10K, MEAN):
+            raise ValueError(f"KPI {id}: unknown kind {kind}")
+        CATALOGUE[id] = Kpi(id, name, kind, unit, polarity, source, group, func, annual, tuple(allocations))
         return func
 
     return register
@@ -142,33 +156,73 @@ def population(scope: Scope) -> int | None:
     return total
 
 
+_memo: contextvars.ContextVar[dict | None] = contextvars.ContextVar("kpi_memo", default=None)
+
+
+def shared(func):
+    """A helper several KPIs call with the same scope (the contacts decided in the period, the
+    care leavers on their birthdays): while ``compute_all`` runs, each scope's result is worked
+    out once. The helper must return a value (a list), not a generator."""
+
+    @functools.wraps(func)
+    def wrapper(scope, *args):
+        memo = _memo.get()
+        if memo is None:
+            return func(scope, *args)
+        key = (func.__module__, func.__qualname__, tuple(scope.authority_ids), scope.start, scope.end, args)
+        if key not in memo:
+            memo[key] = func(scope, *args)
+        return memo[key]
+
+    return wrapper
+
+
+def tally(kind: str, rows: Iterable[Row]) -> tuple[float, float | None]:
+    """(numerator, denominator) of ``rows`` for a KPI of ``kind``: the arithmetic of the
+    module docstring, shared by the whole scope's figure and each team's and worker's. A rate
+    per 10,000 has no denominator here (the population is the scope's, not a team's)."""
+    rows = list(rows)
+    counted = [r for r in rows if r.counted]
+    if kind == PERCENT:
+        return len(counted), len(rows)
+    if kind in (COUNT, PER_10K):
+        return len(counted), None
+    if kind == MEAN:
+        measures = [r.measure for r in counted if r.measure is not None]
+        return float(sum(measures)), len(measures)
+    raise ValueError(f"unknown KPI kind {kind}")
+
+
+def value_of(kind: str, numerator: float | None, denominator: float | None) -> float | None:
+    """The figure from its numerator and denominator (None when there is nothing to divide by)."""
+    if numerator is None:
+        return None
+    if kind == COUNT:
+        return float(numerator)
+    if not denominator:
+        return None
+    return (100 if kind == PERCENT else 10_000 if kind == PER_10K else 1) * numerator / denominator
+
+
 def compute(k: Kpi, scope: Scope) -> Result:
     rows = list(k.rows(scope))
-    counted = [r for r in rows if r.counted]
+    numerator, denominator = tally(k.kind, rows)
     note = ""
-    if k.kind == PERCENT:
-        numerator, denominator = len(counted), len(rows)
-        value = 100 * numerator / denominator if denominator else None
-    elif k.kind == COUNT:
-        numerator, denominator, value = len(counted), None, float(len(counted))
-    elif k.kind == PER_10K:
-        numerator, denominator = len(counted), population(scope)
-        value = 10_000 * numerator / denominator if denominator else None
+    if k.kind == PER_10K:
+        denominator = population(scope)
         if denominator is None:
             note = "The child population is not recorded for this authority and year"
-    elif k.kind == MEAN:
-        measures = [r.measure for r in counted if r.measure is not None]
-        numerator, denominator = float(sum(measures)), len(measures)
-        value = numerator / denominator if denominator else None
-    else:
-        raise ValueError(f"unknown KPI kind {k.kind}")
-    return Result(k, scope, rows, numerator, denominator, value, note)
+    return Result(k, scope, rows, numerator, denominator, value_of(k.kind, numerator, denominator), note)
 
 
 def compute_all(scope: Scope, ids: Iterable[str] | None = None) -> list[Result]:
     load()
     wanted = list(ids) if ids is not None else list(CATALOGUE)
-    return [compute(CATALOGUE[i], scope) for i in wanted]
+    token = _memo.set({})
+    try:
+        return [compute(CATALOGUE[i], scope) for i in wanted]
+    finally:
+        _memo.reset(token)
 
 
 def load() -> dict[str, Kpi]:

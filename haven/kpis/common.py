@@ -25,7 +25,7 @@ from .catalogue import Row, Scope
 
 def day_start(day: dt.date) -> dt.datetime:
     """Midnight at the start of ``day``, London time."""
-    return dt.datetime.combine(day, dt.time.min, tzinfo=timezone.get_current_timezone())
+    return dt.datetime.combine(day, dt.time.min, tzinfo=timezone.get_default_timezone())
 
 
 def bounds(scope: Scope) -> tuple[dt.datetime, dt.datetime]:
@@ -35,11 +35,11 @@ def bounds(scope: Scope) -> tuple[dt.datetime, dt.datetime]:
 
 
 def local(when: dt.datetime | None) -> dt.datetime | None:
-    return None if when is None else timezone.localtime(when)
+    return None if when is None else when.astimezone(timezone.get_default_timezone())
 
 
 def local_date(when: dt.datetime | None) -> dt.date | None:
-    return None if when is None else timezone.localtime(when).date()
+    return None if when is None else when.astimezone(timezone.get_default_timezone()).date()
 
 
 BY = {"due": "due_at", "start": "starts_at", "met": "met_at"}

@@ -287,6 +287,7 @@ class Seeder:
                 tracked = ensure_tracking_all()
             self.log(f"Leaving care: {tracked:,} young people tracked in {time.monotonic() - started:.1f}s")
             self.populations()
+            self.log(seed_reference_data(self.users.get("ada.analyst")))
             finish_bulk_load()
             derive_deadlines(self.log)
         finish_bulk_load()
@@ -299,10 +300,12 @@ class Seeder:
         from haven.kpis.models import ChildPopulation
 
         years = range(self.today.year - self.casework.profile.years, self.today.year + 1)
+        # A seed onto a seeded database (more families) restates the figures, never duplicates them.
         ChildPopulation.objects.bulk_create([
             ChildPopulation(authority=la, year=year, children=self.casework.stats[la.lea_code]["population"],
                             source="Synthetic: the seed's notional child population")
-            for la in self.authorities for year in years])
+            for la in self.authorities for year in years],
+            update_conflicts=True, unique_fields=["authority", "year"], update_fields=["children", "source"])
 
     def write(self, model, objs, *, with_pk: bool = False) -> None:
         if model is not Person:
@@ -502,6 +505,63 @@ class Seeder:
                 Allocation(person_id=k.pk, authority=la, role="social_worker", worker=self.users["sam.worker"],
                            team=self.teams[("213", "Assessment and Intervention")], start_date=self.today - dt.timedelta(days=30))
                 for k in kids])
+
+
+# The demo's local targets (KPI id, target, amber within), for every authority: plausible
+# local standards, not published ones. Westminster's own target for annual health assessments
+# is the one its 2011 inspection quotes (95%).
+DEMO_TARGETS = [
+    ("assessments_45wd_referral_pct", 85, 5),
+    ("referral_decisions_1wd_pct", 95, 5),
+    ("rereferrals_12m_pct", 20, 3),
+    ("icpc_15wd_pct", 85, 10),
+    ("strategy_police_pct", 100, 5),
+    ("strategy_health_pct", 95, 10),
+    ("cp_second_pct", 18, 3),
+    ("cp_2years_pct", 4, 2),
+    ("cp_visits_on_time_pct", 90, 5),
+    ("core_groups_on_time_pct", 90, 5),
+    ("cp_reviews_on_time_pct", 95, 5),
+    ("cla_3plus_placements_pct", 10, 2),
+    ("cla_long_term_stability_pct", 70, 5),
+    ("cla_health_assessments_pct", 90, 5),
+    ("cla_reviews_on_time_pct", 95, 5),
+    ("cla_visits_on_time_pct", 90, 5),
+    ("missing_rhi_offered_72h_pct", 90, 10),
+    ("leavers_pathway_reviews_on_time_pct", 90, 5),
+]
+DEMO_AUTHORITY_TARGETS = [
+    ("213", "cla_health_assessments_pct", 95, 5,
+     "Westminster's target for annual health assessments, quoted in its 2011 inspection (para 55)"),
+]
+
+
+def seed_reference_data(analyst=None) -> str:
+    """The demo's performance reference data: the comparators shipped with Haven (figures quoted
+    in inspection reports, ``haven/kpis/reference/benchmarks.csv``) and the demo targets (set by
+    the demo analyst). Returns a line for the log."""
+    from haven.kpis.catalogue import load as load_catalogue
+    from haven.kpis.models import KpiTarget
+    from haven.kpis.reference import load_starter_benchmarks
+
+    report = load_starter_benchmarks(actor=analyst)
+    if not report.ok:
+        raise RuntimeError("The starter comparators do not load: " + "; ".join(map(str, report.errors)))
+    catalogue = load_catalogue()
+    unknown = [k for k, *_ in DEMO_TARGETS + [t[1:] for t in DEMO_AUTHORITY_TARGETS] if k not in catalogue]
+    if unknown:
+        raise RuntimeError(f"Demo targets for KPIs not in the catalogue: {', '.join(unknown)}")
+    for kpi, target, amber in DEMO_TARGETS:
+        KpiTarget.objects.update_or_create(kpi=kpi, authority=None, defaults=dict(
+            target=target, amber_within=amber, note="Demo target (synthetic)", set_by=analyst))
+    targets = len(DEMO_TARGETS)
+    for lea, kpi, target, amber, note in DEMO_AUTHORITY_TARGETS:
+        authority = LocalAuthority.objects.filter(lea_code=lea).first()
+        if authority is not None:
+            KpiTarget.objects.update_or_create(kpi=kpi, authority=authority, defaults=dict(
+                target=target, amber_within=amber, note=note, set_by=analyst))
+            targets += 1
+    return f"Performance: comparators {report.summary()}; {targets} demo targets"
 
 
 @contextmanager

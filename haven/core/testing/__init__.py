@@ -73,6 +73,7 @@ class World:
     nora: User
     iris: User             # Westminster independent reviewing officer / CP chair
     paula: User            # Westminster personal adviser (care leavers)
+    ada: User              # performance analyst serving both authorities
     child: object          # Westminster child, in alice's scope
     sibling: object        # Westminster child, sibling of child
     parent: object         # Westminster adult
@@ -105,6 +106,8 @@ class World:
         partners.serves.add(wcc)
         systems = Team.objects.create(name="Systems", authority=wcc)
         systems.serves.add(wcc)
+        performance = Team.objects.create(name="Performance and Quality", authority=wcc, is_shared=True)
+        performance.serves.add(wcc, hf)
         world = dict(
             westminster=wcc, hammersmith=hf, wcc_team=wcc_team, hf_team=hf_team, mash_team=mash_team,
             alice=make_user("alice", role=Role.SOCIAL_WORKER, team=wcc_team, first="Alice"),
@@ -117,6 +120,7 @@ class World:
             nora=make_user("nora", first="Nora"),
             iris=make_user("iris", role=Role.CP_CHAIR_IRO, team=wcc_team, first="Iris"),
             paula=make_user("paula", role=Role.PERSONAL_ADVISER, team=wcc_team, first="Paula"),
+            ada=make_user("ada", role=Role.PERFORMANCE_ANALYST, team=performance, first="Ada"),
         )
         child = make_person(wcc, first="Lily", last="O'Brien", born=dt.date(2016, 3, 4), sex="F", nhs_number="9990000107")
         sibling = make_person(wcc, first="Jack", last="O'Brien", born=dt.date(2018, 7, 9), sex="M")

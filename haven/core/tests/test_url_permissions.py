@@ -120,8 +120,12 @@ def outsider_object_for(world, kwarg, pattern):
 
 
 def fill(route, world, pattern, chooser=object_for):
+    values = getattr(view_class(pattern), "url_values", {})   # kwargs that name no record (a KPI id)
+
     def sub(match):
         name = match.group(2)
+        if name in values:
+            return str(values[name])
         obj = chooser(world, name, pattern)
         assert obj is not None, f"no object to fill {name} in {route}: extend object_for()"
         return str(obj.pk)
@@ -200,7 +204,7 @@ def test_it_hides_records_outside_the_users_scope(item, world, as_user):
 
 
 def capable_user(world, capability):
-    for persona in ("alice", "bob", "audrey", "sid", "iris", "paula"):
+    for persona in ("alice", "bob", "audrey", "sid", "iris", "paula", "ada"):
         user = getattr(world, persona)
         if capability == ANY_SIGNED_IN or user.has_capability(capability):
             return user

@@ -17,11 +17,12 @@ from dataclasses import dataclass
 from django.db.models import Q
 
 from haven.core.calendar import add_months, birthday
-from haven.kpis.catalogue import COUNT, HIGHER, LOWER, MEAN, PERCENT, Row, Scope, kpi
+from haven.kpis.catalogue import COUNT, HIGHER, LOWER, MEAN, PERCENT, Row, Scope, kpi, shared
 from haven.kpis.common import deadline_rows
 
 ADOPTION = "Adoption"
 LEAVERS = "Care leavers"
+LEAVING_CARE = ("personal_adviser", "social_worker", "team")   # a care leaver's work is their PA's first
 WORKFORCE = "Workforce"
 
 
@@ -54,7 +55,7 @@ SCORECARD = "DfE adoption scorecard (3-year average), computed by haven.permanen
 
 
 @kpi("adoption_a1_days", "A1: days from entering care to moving in with the adoptive family", kind=MEAN,
-     unit="days", polarity=LOWER, source=f"{SCORECARD}: A1", group=ADOPTION)
+     unit="days", polarity=LOWER, source=f"{SCORECARD}: A1", group=ADOPTION, annual=True)
 def adoption_a1_days(scope: Scope):
     """Children adopted (adoption order) in the three years ending on the as-at date (the
     scorecard's window; the scope's own start is not used): the mean of the days from entering
@@ -68,7 +69,7 @@ def adoption_a1_days(scope: Scope):
 
 
 @kpi("adoption_a2_days", "A2: days from placement order to match", kind=MEAN, unit="days", polarity=LOWER,
-     source=f"{SCORECARD}: A2", group=ADOPTION)
+     source=f"{SCORECARD}: A2", group=ADOPTION, annual=True)
 def adoption_a2_days(scope: Scope):
     """Children adopted (adoption order) in the three years ending on the as-at date: the mean
     of the days from the court's placement order to the decision to match them with their
@@ -80,7 +81,7 @@ def adoption_a2_days(scope: Scope):
 
 
 @kpi("adoption_a10_days", "A10: days from entering care to moving in with the adoptive family, adjusted for "
-     "foster carer adoptions", kind=MEAN, unit="days", polarity=LOWER, source=f"{SCORECARD}: A10", group=ADOPTION)
+     "foster carer adoptions", kind=MEAN, unit="days", polarity=LOWER, source=f"{SCORECARD}: A10", group=ADOPTION, annual=True)
 def adoption_a10_days(scope: Scope):
     """Children adopted (adoption order) in the three years ending on the as-at date: the mean
     of the days from entering care to moving in with the family who adopted them: the earlier
@@ -93,7 +94,7 @@ def adoption_a10_days(scope: Scope):
 
 
 @kpi("adoptions_count", "Children adopted", kind=COUNT, unit="children", polarity=None,
-     source="DfE SSDA903 AD1: children adopted (adoption order) in the year", group=ADOPTION)
+     source="DfE SSDA903 AD1: children adopted (adoption order) in the year", group=ADOPTION, annual=True)
 def adoptions_count(scope: Scope):
     """Children with an adoption order (``AdoptionDecision`` of kind adoption order) dated in
     the period, start and end dates included; a child is counted once (at their latest order in
@@ -175,6 +176,7 @@ def _current_on(spells, on: dt.date):
     return max(live, key=lambda s: (s[0], s[2])) if live else None
 
 
+@shared
 def care_leavers_on_birthday(scope: Scope, ages: tuple[int, ...]) -> list[LeaverOnBirthday]:
     """Care leavers whose birthday of one of ``ages`` fell in the period (the latest such, if a
     long period holds two), with the category on that birthday and the records around it.
@@ -276,7 +278,7 @@ _COHORT = """Cohort: care leavers (relevant at 17, former relevant at 18 to 21; 
 
 
 @kpi("leavers_17_18_in_touch_pct", "Care leavers aged 17 and 18 in touch", kind=PERCENT, unit="%", polarity=HIGHER,
-     source=OC3.format(ages=" aged 17 and 18") + ": IN_TOUCH = YES", group=LEAVERS)
+     source=OC3.format(ages=" aged 17 and 18") + ": IN_TOUCH = YES", group=LEAVERS, annual=True, allocations=LEAVING_CARE)
 def leavers_17_18_in_touch_pct(scope: Scope):
     """Care leavers whose 17th or 18th birthday fell in the period: the percentage the local
     authority was in touch with around that birthday (the latest contact from 3 months before
@@ -288,7 +290,7 @@ def leavers_17_18_in_touch_pct(scope: Scope):
 
 @kpi("leavers_17_18_eet_pct", "Care leavers aged 17 and 18 in education, employment or training", kind=PERCENT,
      unit="%", polarity=HIGHER, source=OC3.format(ages=" aged 17 and 18") + ": ACTIV F1, P1, F2, P2, F4, P4, F5, P5",
-     group=LEAVERS)
+     group=LEAVERS, annual=True, allocations=LEAVING_CARE)
 def leavers_17_18_eet_pct(scope: Scope):
     """Care leavers whose 17th or 18th birthday fell in the period (cohort as
     ``leavers_17_18_in_touch_pct``): the percentage whose activity on that birthday was
@@ -299,7 +301,7 @@ def leavers_17_18_eet_pct(scope: Scope):
 
 @kpi("leavers_17_18_suitable_accommodation_pct", "Care leavers aged 17 and 18 in suitable accommodation",
      kind=PERCENT, unit="%", polarity=HIGHER, source=OC3.format(ages=" aged 17 and 18") + ": ACCOM ending in 1",
-     group=LEAVERS)
+     group=LEAVERS, annual=True, allocations=LEAVING_CARE)
 def leavers_17_18_suitable_accommodation_pct(scope: Scope):
     """Care leavers whose 17th or 18th birthday fell in the period (cohort as
     ``leavers_17_18_in_touch_pct``): the percentage whose accommodation on that birthday was
@@ -309,7 +311,7 @@ def leavers_17_18_suitable_accommodation_pct(scope: Scope):
 
 
 @kpi("leavers_19_21_in_touch_pct", "Care leavers aged 19 to 21 in touch", kind=PERCENT, unit="%", polarity=HIGHER,
-     source=OC3.format(ages=" aged 19 to 21") + ": IN_TOUCH = YES", group=LEAVERS)
+     source=OC3.format(ages=" aged 19 to 21") + ": IN_TOUCH = YES", group=LEAVERS, annual=True, allocations=LEAVING_CARE)
 def leavers_19_21_in_touch_pct(scope: Scope):
     """Former relevant care leavers (eligible or relevant the day before their 18th birthday)
     whose 19th, 20th or 21st birthday fell in the period: the percentage the local authority
@@ -320,7 +322,7 @@ def leavers_19_21_in_touch_pct(scope: Scope):
 
 @kpi("leavers_19_21_eet_pct", "Care leavers aged 19 to 21 in education, employment or training", kind=PERCENT,
      unit="%", polarity=HIGHER, source=OC3.format(ages=" aged 19 to 21") + ": ACTIV F1, P1, F2, P2, F4, P4, F5, P5",
-     group=LEAVERS)
+     group=LEAVERS, annual=True, allocations=LEAVING_CARE)
 def leavers_19_21_eet_pct(scope: Scope):
     """Former relevant care leavers whose 19th, 20th or 21st birthday fell in the period
     (cohort as ``leavers_19_21_in_touch_pct``): the percentage whose activity on that birthday
@@ -330,7 +332,7 @@ def leavers_19_21_eet_pct(scope: Scope):
 
 @kpi("leavers_19_21_suitable_accommodation_pct", "Care leavers aged 19 to 21 in suitable accommodation",
      kind=PERCENT, unit="%", polarity=HIGHER, source=OC3.format(ages=" aged 19 to 21") + ": ACCOM ending in 1",
-     group=LEAVERS)
+     group=LEAVERS, annual=True, allocations=LEAVING_CARE)
 def leavers_19_21_suitable_accommodation_pct(scope: Scope):
     """Former relevant care leavers whose 19th, 20th or 21st birthday fell in the period
     (cohort as ``leavers_19_21_in_touch_pct``): the percentage whose accommodation on that
@@ -340,7 +342,7 @@ def leavers_19_21_suitable_accommodation_pct(scope: Scope):
 
 @kpi("leavers_pathway_reviews_on_time_pct", "Pathway plan reviews on time", kind=PERCENT, unit="%",
      polarity=HIGHER, source="Care Leavers (England) Regulations 2010, reg. 7: pathway plans reviewed at least "
-                             "every six months (timescale rule leaver_pathway_review)", group=LEAVERS)
+                             "every six months (timescale rule leaver_pathway_review)", group=LEAVERS, allocations=LEAVING_CARE)
 def leavers_pathway_reviews_on_time_pct(scope: Scope):
     """The ``leaver_pathway_review`` deadlines that fell due in the period, one row per review due:
     counted when the pathway plan was reviewed on or before the due day. Exempt deadlines, and
@@ -354,18 +356,24 @@ def _name(first: str, last: str, username: str) -> str:
 
 
 def _caseload_rows(pairs):
-    """One row per worker from (worker id, first, last, username, team, child id) pairs."""
-    children, teams, names = defaultdict(set), defaultdict(set), {}
-    for worker_id, first, last, username, team, child in pairs:
+    """One row per worker from (worker id, first, last, username, team name, child id, team id)
+    tuples; the row counts for the worker and for the team of most of their allocations (the
+    first by name on a tie)."""
+    children, teams, names = defaultdict(set), defaultdict(lambda: defaultdict(set)), {}
+    for worker_id, first, last, username, team, child, team_id in pairs:
         children[worker_id].add(child)
-        teams[worker_id].add(team)
+        teams[worker_id][(team, team_id)].add(child)
         names[worker_id] = _name(first, last, username)
     for worker_id in sorted(children, key=lambda w: (names[w], w)):
-        yield Row(None, measure=len(children[worker_id]), label=names[worker_id],
-                  why={"team": ", ".join(sorted(teams[worker_id])), "children": len(children[worker_id])})
+        mine = teams[worker_id]
+        main = min(mine, key=lambda t: (-len(mine[t]), t[0]))
+        yield Row(None, measure=len(children[worker_id]), label=names[worker_id], worker_id=worker_id,
+                  team_id=main[1], why={"team": ", ".join(sorted(t[0] for t in mine)),
+                                        "children": len(children[worker_id])})
 
 
-_WORKER = ("worker_id", "worker__first_name", "worker__last_name", "worker__username", "team__name", "person_id")
+_WORKER = ("worker_id", "worker__first_name", "worker__last_name", "worker__username", "team__name", "person_id",
+           "team_id")
 
 
 @kpi("caseload_per_worker", "Average caseload per social worker", kind=MEAN, unit="children", polarity=None,

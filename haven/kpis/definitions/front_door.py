@@ -19,7 +19,18 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from haven.core.calendar import add_months, add_working_days, working_days_between
-from haven.kpis.catalogue import COUNT, HIGHER, LOWER, MEAN, PER_10K, PERCENT, Row, Scope, kpi
+from haven.kpis.catalogue import (
+    COUNT,
+    HIGHER,
+    LOWER,
+    MEAN,
+    PER_10K,
+    PERCENT,
+    Row,
+    Scope,
+    kpi,
+    shared,
+)
 from haven.kpis.common import bounds, deadline_rows, deadlines, local, local_date
 
 CONTACTS = "Contacts"
@@ -64,19 +75,27 @@ def contacts_count(scope: Scope):
                                   "RAG": rag, "decision": decision or "not decided"})
 
 
-def _decided(scope: Scope, outcomes, label: str):
-    """Every child on a contact decided in the period (``decision_at`` in it, London time), one
-    row each; counted when the contact's decision is one of ``outcomes``."""
+@shared
+def decided_contacts(scope: Scope) -> list[tuple]:
+    """(child, contact, received, decided, decision) for every child on a contact decided in the
+    period (``decision_at`` in it, London time), in the order decided."""
     first, stop = bounds(scope)
-    rows = (_contact_children(scope).exclude(contact__decision="")
-            .filter(contact__decision_at__gte=first, contact__decision_at__lt=stop)
-            .order_by("contact__decision_at", "contact_id", "person_id")
-            .values_list("person_id", "contact_id", "contact__received_at", "contact__decision_at",
-                         "contact__decision"))
+    return [(person_id, contact_id, local(received), local(decided), decision)
+            for person_id, contact_id, received, decided, decision in (
+                _contact_children(scope).exclude(contact__decision="")
+                .filter(contact__decision_at__gte=first, contact__decision_at__lt=stop)
+                .order_by("contact__decision_at", "contact_id", "person_id")
+                .values_list("person_id", "contact_id", "contact__received_at", "contact__decision_at",
+                             "contact__decision"))]
+
+
+def _decided(scope: Scope, outcomes, label: str):
+    """Every child on a contact decided in the period, one row each; counted when the contact's
+    decision is one of ``outcomes``."""
     wanted = {str(o) for o in outcomes}
-    for person_id, contact_id, received, decided, decision in rows:
+    for person_id, contact_id, received, decided, decision in decided_contacts(scope):
         yield Row(person_id, counted=decision in wanted,
-                  why={"contact": contact_id, "received": local(received), "decided": local(decided),
+                  why={"contact": contact_id, "received": received, "decided": decided,
                        "decision": decision, label: decision in wanted})
 
 
@@ -172,7 +191,7 @@ def _referrals(scope: Scope):
 
 
 @kpi("referrals_count", "Referrals", kind=COUNT, unit="referrals", polarity=None,
-     source="DfE CIN census (CINdetails ReferralDate): referrals received in the year", group=REFERRALS)
+     source="DfE CIN census (CINdetails ReferralDate): referrals received in the year", group=REFERRALS, annual=True)
 def referrals_count(scope: Scope):
     """Referrals to children's social care with a referral date in the period: every CIN episode
     (``CINEpisode``), one row each, including referrals that led to no further action (the CIN
@@ -184,9 +203,41 @@ def referrals_count(scope: Scope):
                                   "no further action": nfa, "contact": contact_id})
 
 
+@kpi("cin_count", "Children in need", kind=COUNT, unit="children", polarity=None,
+     source="DfE Characteristics of children in need (CIN census): children in need at 31 March, an episode of need "
+            "open that day (children on a CP plan and looked after included)", group=REFERRALS, annual=True)
+def cin_count(scope: Scope):
+    """Children in need at the end of the as-at date: a CIN episode (``CINEpisode``) with a
+    referral date on or before it and no closure date, or one after it (an episode closed that
+    day is over). Each child once, with their earliest open episode's referral date and primary
+    need. The CIN census counts the same children at 31 March (``haven.returns.crosscheck``)."""
+    from django.db.models import Q
+
+    from haven.assessments.models import CINEpisode
+
+    seen = set()
+    for person_id, referral_date, need in (
+            CINEpisode.objects.filter(authority_id__in=scope.authority_ids, referral_date__lte=scope.end)
+            .filter(Q(closure_date__isnull=True) | Q(closure_date__gt=scope.end))
+            .order_by("person_id", "referral_date", "pk").values_list("person_id", "referral_date", "primary_need")):
+        if person_id in seen:
+            continue
+        seen.add(person_id)
+        yield Row(person_id, why={"referral date": referral_date, "primary need": need})
+
+
+@kpi("cin_per_10k", "Children in need per 10,000 children", kind=PER_10K, unit="per 10,000", polarity=None,
+     source="DfE Characteristics of children in need: rate of children in need at 31 March per 10,000 children "
+            "aged under 18", group=REFERRALS, annual=True)
+def cin_per_10k(scope: Scope):
+    """Children in need at the as-at date (as ``cin_count``) per 10,000 children aged 0-17 in the
+    authority's population (``ChildPopulation``)."""
+    yield from cin_count(scope)
+
+
 @kpi("referrals_per_10k", "Referrals per 10,000 children", kind=PER_10K, unit="per 10,000", polarity=None,
      source="DfE Characteristics of children in need: referrals in the year per 10,000 children aged under 18",
-     group=REFERRALS)
+     group=REFERRALS, annual=True)
 def referrals_per_10k(scope: Scope):
     """Referrals in the period (as ``referrals_count``: every CIN episode with a referral date in
     it, NFA included) per 10,000 children aged 0-17 in the authority's population
@@ -214,7 +265,7 @@ def referral_decisions_1wd_pct(scope: Scope):
 @kpi("rereferrals_12m_pct", "Re-referrals within 12 months", kind=PERCENT, unit="%", polarity=LOWER,
      source="DfE Characteristics of children in need: referrals in the year within 12 months of a previous "
             "referral (% of the year's referrals)",
-     group=REFERRALS)
+     group=REFERRALS, annual=True)
 def rereferrals_12m_pct(scope: Scope):
     """Of the referrals in the period (as ``referrals_count``), the percentage that came within
     12 months of a previous referral of the same child (DfE: "a re-referral occurs when a child
@@ -255,7 +306,12 @@ def _authorised(scope: Scope):
                                      authorised_date__gte=scope.start, authorised_date__lte=scope.end)
 
 
-def _timed_assessments(scope: Scope):
+@shared
+def _timed_assessments(scope: Scope) -> list[dict]:
+    return list(_timed_assessment_rows(scope))
+
+
+def _timed_assessment_rows(scope: Scope):
     """The single assessments authorised in the period, each with its referral's
     ``assessment_45wd`` deadline (the engine's due date, an extension included). Left out: an
     assessment whose referral has no such deadline (a referral with no further action, which
@@ -286,7 +342,7 @@ def _timed_assessments(scope: Scope):
      kind=PERCENT, unit="%", polarity=HIGHER,
      source="DfE Characteristics of children in need: assessments completed in the year within 45 working days "
             "of the referral; Working Together to Safeguard Children 2023, 3.186",
-     group=ASSESSMENTS)
+     group=ASSESSMENTS, annual=True)
 def assessments_45wd_referral_pct(scope: Scope):
     """Of the single assessments completed in the period (authorised: ``authorised_date`` in
     it), the percentage authorised within 45 working days of the referral: on or before the due

@@ -24,7 +24,7 @@ def looked_after_on(scope: Scope):
 
 
 @kpi("cla_count", "Children looked after", kind=COUNT, unit="children", polarity=None,
-     source="DfE SSDA903: children looked after at 31 March", group=GROUP)
+     source="DfE SSDA903: children looked after at 31 March", group=GROUP, annual=True)
 def cla_count(scope: Scope):
     """Children looked after at the end of the as-at date: a period of care started on or before
     it and not ended by it (a child who ceased to be looked after that day is not counted)."""
@@ -34,7 +34,7 @@ def cla_count(scope: Scope):
 
 @kpi("cla_per_10k", "Children looked after per 10,000 children", kind=PER_10K, unit="per 10,000",
      polarity=None, source="DfE Children looked after in England (SSDA903): rate per 10,000 children aged under 18 at 31 March",
-     group=GROUP)
+     group=GROUP, annual=True)
 def cla_per_10k(scope: Scope):
     """Children looked after at the as-at date (as ``cla_count``) per 10,000 children aged 0-17
     in the authority's population (ONS mid-year estimate, ``ChildPopulation``)."""
@@ -66,7 +66,7 @@ def _on_short_breaks(scope: Scope, periods) -> set[int]:
 
 @kpi("cla_starting_count", "Children who started to be looked after", kind=COUNT, unit="children", polarity=None,
      source="DfE SSDA903 (Children looked after in England): children who started to be looked after during the "
-            "year; only the first occasion in the year is counted", group=GROUP)
+            "year; only the first occasion in the year is counted", group=GROUP, annual=True)
 def cla_starting_count(scope: Scope):
     """Children who started a period of care in the period (start date from ``scope.start`` to
     ``scope.end``, both included). A child who started more than once in the period is counted
@@ -85,7 +85,7 @@ def cla_starting_count(scope: Scope):
 
 @kpi("cla_ceasing_count", "Children who ceased to be looked after", kind=COUNT, unit="children", polarity=None,
      source="DfE SSDA903 (Children looked after in England): children who ceased to be looked after during the "
-            "year; only the last occasion in the year is counted", group=GROUP)
+            "year; only the last occasion in the year is counted", group=GROUP, annual=True)
 def cla_ceasing_count(scope: Scope):
     """Children whose period of care ended in the period (end date from ``scope.start`` to
     ``scope.end``, both included: a child who ceased on the as-at date is counted here and not in
@@ -111,7 +111,7 @@ def cla_ceasing_count(scope: Scope):
      unit="%", polarity=LOWER,
      source="DfE Children looked after in England (SSDA903): children looked after at 31 March with three or more "
             "placements during the year (former NI 62); temporary placements and short breaks excluded",
-     group=GROUP)
+     group=GROUP, annual=True)
 def cla_3plus_placements_pct(scope: Scope):
     """Cohort: children looked after at the end of the as-at date (as ``cla_count``), except
     those whose current legal status is V3 or V4 (an agreed series of short breaks: the DfE leaves
@@ -150,7 +150,7 @@ def cla_3plus_placements_pct(scope: Scope):
 @kpi("cla_long_term_stability_pct", "Long-term placement stability", kind=PERCENT, unit="%", polarity=HIGHER,
      source="DfE Children looked after in England (SSDA903): children under 16 at 31 March looked after for 2.5 "
             "years or more, in the same placement for 2 years or placed for adoption with the adoptive and the "
-            "previous placement together lasting 2 years (former NI 63)", group=GROUP)
+            "previous placement together lasting 2 years (former NI 63)", group=GROUP, annual=True)
 def cla_long_term_stability_pct(scope: Scope):
     """Cohort: children looked after at the end of the as-at date (as ``cla_count``) who are
     under 16 that day (a child whose 16th birthday is on or before the as-at date is out, one
@@ -281,7 +281,7 @@ def _oc2_cohort(scope: Scope) -> dict[int, dict]:
 
 @kpi("cla_health_assessments_pct", "Annual health assessments (OC2)", kind=PERCENT, unit="%", polarity=HIGHER,
      source="DfE SSDA903 OC2: children looked after continuously for 12 months at 31 March whose health "
-            "assessment was up to date", group=GROUP)
+            "assessment was up to date", group=GROUP, annual=True)
 def cla_health_assessments_pct(scope: Scope):
     """Cohort: children looked after continuously for 12 months at the as-at date (OC2; see
     ``_oc2_cohort``). Counted: a health assessment (any kind) completed in the 12 months ending on
@@ -302,7 +302,7 @@ def cla_health_assessments_pct(scope: Scope):
 
 @kpi("cla_dental_checks_pct", "Dental checks (OC2)", kind=PERCENT, unit="%", polarity=HIGHER,
      source="DfE SSDA903 OC2: children looked after continuously for 12 months at 31 March whose teeth were "
-            "checked by a dentist in the year", group=GROUP)
+            "checked by a dentist in the year", group=GROUP, annual=True)
 def cla_dental_checks_pct(scope: Scope):
     """Cohort: children looked after continuously for 12 months at the as-at date (OC2).
     Counted: a dental check in the 12 months ending on the as-at date (OC2 TEETH_CHECK)."""
@@ -321,7 +321,7 @@ def cla_dental_checks_pct(scope: Scope):
 
 @kpi("cla_immunisations_pct", "Immunisations up to date (OC2)", kind=PERCENT, unit="%", polarity=HIGHER,
      source="DfE SSDA903 OC2: children looked after continuously for 12 months at 31 March whose immunisations "
-            "were up to date", group=GROUP)
+            "were up to date", group=GROUP, annual=True)
 def cla_immunisations_pct(scope: Scope):
     """Cohort: children looked after continuously for 12 months at the as-at date (OC2).
     Counted: the latest immunisation record on or before the as-at date says up to date (OC2
@@ -356,7 +356,7 @@ def _missing_from_care(scope: Scope):
 
 @kpi("cla_missing_children_count", "Looked-after children who went missing", kind=COUNT, unit="children",
      polarity=None, source="DfE Children looked after in England (SSDA903 Missing table): children who had a "
-                           "missing incident during the year", group=GROUP)
+                           "missing incident during the year", group=GROUP, annual=True)
 def cla_missing_children_count(scope: Scope):
     """Children who went missing from care in the period: at least one missing episode (not
     "away from placement") that started from ``scope.start`` to ``scope.end`` while they were
@@ -371,7 +371,7 @@ def cla_missing_children_count(scope: Scope):
 
 @kpi("cla_missing_episodes_count", "Missing episodes from care", kind=COUNT, unit="episodes", polarity=None,
      source="DfE Children looked after in England (SSDA903 Missing table): missing incidents during the year",
-     group=GROUP)
+     group=GROUP, annual=True)
 def cla_missing_episodes_count(scope: Scope):
     """Missing episodes from care that started in the period (as ``cla_missing_children_count``),
     one row per episode."""

@@ -61,7 +61,7 @@ def s47_started(scope: Scope):
 
 @kpi("s47_count", "Section 47 enquiries started", kind=COUNT, unit="enquiries", polarity=None,
      source="DfE Characteristics of children in need (CIN census): section 47 enquiries starting in the year "
-            "(S47ActualStartDate)", group=GROUP_S47)
+            "(S47ActualStartDate)", group=GROUP_S47, annual=True)
 def s47_count(scope: Scope):
     """Section 47 enquiries that started in the period (start date from the period's first day to
     the as-at date, inclusive), in the scope's authorities. Each enquiry is one row: a child with
@@ -75,7 +75,7 @@ def s47_count(scope: Scope):
 
 @kpi("s47_per_10k", "Section 47 enquiries per 10,000 children", kind=PER_10K, unit="per 10,000", polarity=None,
      source="DfE Characteristics of children in need: section 47 enquiries per 10,000 children aged under 18",
-     group=GROUP_S47)
+     group=GROUP_S47, annual=True)
 def s47_per_10k(scope: Scope):
     """Section 47 enquiries started in the period (as ``s47_count``) per 10,000 children aged 0-17
     in the authority's population (``ChildPopulation``)."""
@@ -111,7 +111,7 @@ def s47_to_icpc_pct(scope: Scope):
 
 @kpi("icpc_15wd_pct", "Initial conferences within 15 working days", kind=PERCENT, unit="%", polarity=HIGHER,
      source="DfE CIN census / Working Together 2023 3.223: initial child protection conferences held within "
-            "15 working days of the strategy discussion", group=GROUP_S47)
+            "15 working days of the strategy discussion", group=GROUP_S47, annual=True)
 def icpc_15wd_pct(scope: Scope):
     """Initial child protection conferences held in the period (the conference day from the
     period's first day to the as-at date, inclusive) for a section 47 enquiry in the scope's
@@ -207,7 +207,7 @@ def strategy_education_pct(scope: Scope):
 # -- child protection plans -----------------------------------------------------------------------
 @kpi("cp_count", "Children on a child protection plan", kind=COUNT, unit="children", polarity=None,
      source="DfE Characteristics of children in need (CIN census): children subject to a child protection plan "
-            "at 31 March", group=GROUP_CP)
+            "at 31 March", group=GROUP_CP, annual=True)
 def cp_count(scope: Scope):
     """Children on a child protection plan at the end of the as-at date: a plan started on or
     before it and not ended by it (a plan that ended that day is over). Each child once."""
@@ -216,7 +216,7 @@ def cp_count(scope: Scope):
 
 @kpi("cp_per_10k", "Children on a child protection plan per 10,000 children", kind=PER_10K, unit="per 10,000",
      polarity=None, source="DfE Characteristics of children in need: rate of children subject to a child "
-                           "protection plan at 31 March per 10,000 children aged under 18", group=GROUP_CP)
+                           "protection plan at 31 March per 10,000 children aged under 18", group=GROUP_CP, annual=True)
 def cp_per_10k(scope: Scope):
     """Children on a child protection plan at the as-at date (as ``cp_count``) per 10,000 children
     aged 0-17 in the authority's population (``ChildPopulation``)."""
@@ -232,7 +232,7 @@ def cp_plans_starting(scope: Scope):
 
 @kpi("cp_starting_count", "Child protection plans starting", kind=COUNT, unit="plans", polarity=None,
      source="DfE Characteristics of children in need: children who became the subject of a child protection plan "
-            "in the year (CPPstartDate)", group=GROUP_CP)
+            "in the year (CPPstartDate)", group=GROUP_CP, annual=True)
 def cp_starting_count(scope: Scope):
     """Child protection plans that started in the period (start date from the period's first day
     to the as-at date, inclusive). Each plan is one row: a child whose plan started twice in the
@@ -244,7 +244,7 @@ def cp_starting_count(scope: Scope):
 @kpi("cp_2years_pct", "Child protection plans ending that lasted 2 years or more", kind=PERCENT, unit="%",
      polarity=LOWER,
      source="DfE Characteristics of children in need: child protection plans ceasing in the year that lasted "
-            "two years or more", group=GROUP_CP)
+            "two years or more", group=GROUP_CP, annual=True)
 def cp_2years_pct(scope: Scope):
     """Of the child protection plans that ended in the period (end date from the period's first
     day to the as-at date, inclusive), the percentage that lasted two years or more: ended on or
@@ -266,7 +266,7 @@ def cp_2years_pct(scope: Scope):
 @kpi("cp_second_pct", "Child protection plans for a second or subsequent time", kind=PERCENT, unit="%",
      polarity=LOWER,
      source="DfE Characteristics of children in need: children who became the subject of a plan for a second or "
-            "subsequent time (any previous plan, ever; NumberOfPreviousCPP)", group=GROUP_CP)
+            "subsequent time (any previous plan, ever; NumberOfPreviousCPP)", group=GROUP_CP, annual=True)
 def cp_second_pct(scope: Scope):
     """Of the child protection plans that started in the period (as ``cp_starting_count``), the
     percentage for a child who had had a child protection plan before, ever and in any authority
@@ -322,7 +322,7 @@ def cp_reviews_on_time_pct(scope: Scope):
 
 # -- child in need plans --------------------------------------------------------------------------
 @kpi("cin_plans_count", "Children on a child in need plan", kind=COUNT, unit="children", polarity=None,
-     source="DfE CIN census: child in need plans (CINPlanStartDate, CINPlanEndDate) open at 31 March", group=GROUP_CIN)
+     source="DfE CIN census: child in need plans (CINPlanStartDate, CINPlanEndDate) open at 31 March", group=GROUP_CIN, annual=True)
 def cin_plans_count(scope: Scope):
     """Children on a child in need plan at the end of the as-at date: a plan started on or before
     it and not ended by it (a plan that ended that day is over). Each child once; children on a

@@ -180,6 +180,28 @@ def test_referrals_count_and_rate_per_10000(la, referrals):
     assert (r.numerator, r.denominator, r.value) == (6, 40_000, 1.5)
 
 
+def test_children_in_need_at_the_as_at_date_count_each_open_child_once(la, referrals):
+    """Open at the end of 31 March 2026: A (10 June 2025), B (11 June 2025), C (1 September 2025;
+    its NFA referral closed on 1 May 2025), D (referred on 31 March 2026 itself), E (1 April 2025)
+    = 5. F is referred the day after; A's and B's 2024 episodes closed. G, whose episode closed
+    on 31 March 2026, is no longer in need that day; H's closed on 1 April 2026, so H is: 6.
+    Population 30,000: 6 * 10,000 / 30,000 = 2.0."""
+    from haven.kpis.models import ChildPopulation
+
+    d = dt.date
+    g, h = child(la, "G"), child(la, "H")
+    referral(la, g, d(2025, 5, 1), closed=d(2026, 3, 31))
+    referral(la, h, d(2025, 5, 1), closed=d(2026, 4, 1))
+    r = result("cin_count", la)
+    assert r.value == 6
+    assert {row.person_id for row in r.rows} == {referrals[k].pk for k in "ABCDE"} | {h.pk}
+    c = next(row for row in r.rows if row.person_id == referrals["C"].pk)
+    assert c.why == {"referral date": d(2025, 9, 1), "primary need": "N1"}
+    ChildPopulation.objects.create(authority=la, year=2026, children=30_000)
+    r = result("cin_per_10k", la)
+    assert (r.numerator, r.denominator, r.value) == (6, 30_000, 2.0)
+
+
 def test_rereferrals_within_12_months_count_the_anniversary_itself(la, referrals):
     """Of the 6 referrals in the year: A's (10 June 2025, exactly 12 months after 10 June 2024:
     within), C's second (1 September 2025, 4 months after an NFA referral), E's (1 April 2025, a

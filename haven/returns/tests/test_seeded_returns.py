@@ -1,6 +1,10 @@
 """The returns of the seeded partnership (the demo's ``--scale small``): not trivial, free of DfE
 errors, schema-valid, and the files say what the database says (round trip).
 
+The seed is as of 1 December 2026, as the demo seeded in December: the years the Returns page
+shows are the year to 31 March 2026 (the latest that has ended), the one before, and the year to
+31 March 2027, in progress (checked as at the seed's day: what is due by 31 March waits).
+
 One small seed for the module, rolled back at the end (as ``haven/core/tests/test_seed_casework``)."""
 
 from __future__ import annotations
@@ -13,8 +17,9 @@ from django.db import transaction
 
 from haven.returns import crosscheck
 
-AS_OF = dt.date(2026, 6, 1)   # after the collection year ending 31 March 2026
+AS_OF = dt.date(2026, 12, 1)   # after the collection year ending 31 March 2026, in the next one
 YEAR = 2026
+IN_PROGRESS = 2027
 SEED = 3
 
 
@@ -67,9 +72,27 @@ def test_the_ssda903_has_no_errors_this_year_or_last(seeded):
 
     for authority in seeded:
         for year in (YEAR, YEAR - 1):
-            report = ssda903.validate(ssda903.build(authority, year, with_previous=True))
+            report = ssda903.validate(ssda903.build(authority, year, with_previous=True, as_at=AS_OF))
             assert not report.crashed, report.crashed
+            assert not report.in_progress
             assert _summary(report) == {}, (authority.name, year, _summary(report), report.errors[:5])
+
+
+def test_the_ssda903_of_the_year_in_progress_has_no_errors_as_at_the_seeds_day(seeded):
+    """The seed records nothing on or after its day: the year to 31 March 2027 is checked as at
+    1 December 2026 (the record's day, ``ssda903.recorded_to``), and the rules about what is due
+    by 31 March (SDQs, health checks) wait for the year to end."""
+    from haven.returns import ssda903
+
+    for authority in seeded:
+        if ssda903.recorded_to(authority) == AS_OF:   # (unless the clock says it is not yet that day)
+            assert ssda903.build(authority, IN_PROGRESS).as_at == AS_OF
+        ret = ssda903.build(authority, IN_PROGRESS, with_previous=True, as_at=AS_OF)
+        assert ret.in_progress and len(ret.people) >= 30, (authority.name, len(ret.people))
+        report = ssda903.validate(ret)
+        assert not report.crashed, report.crashed
+        assert "186" in report.not_run and "359" in {r.code for r in report.ran}
+        assert _summary(report) == {}, (authority.name, _summary(report), report.errors[:5])
 
 
 def test_the_figures_read_back_from_the_files_equal_the_figures_from_the_database(seeded, tmp_path):
@@ -105,3 +128,49 @@ def test_the_crosscheck_notices_a_child_missing_from_a_file(seeded, tmp_path):
         assert dropped not in {row["CHILD"] for row in csv.DictReader(f)}
     figures = crosscheck.from_ssda903_files(directory, YEAR)
     assert figures["looked_after_at_31_march"] == crosscheck.from_database(authority, YEAR)["looked_after_at_31_march"] - 1
+
+
+def test_the_kpis_that_also_come_out_of_the_returns_agree_with_the_files(seeded, tmp_path):
+    """The KPI catalogue (``haven.kpis``) and the returns count the same children: for the year to
+    31 March 2026, the KPIs computed from the database equal the same figures read back from the
+    CIN census XML and the SSDA903 CSVs that Haven wrote."""
+    import csv
+
+    from lxml import etree
+
+    from haven.kpis.catalogue import Scope, compute_all
+    from haven.returns import cin_census, ssda903
+    from haven.returns.ssda903 import year_bounds
+
+    start, end = year_bounds(YEAR)
+
+    def dmy(text):
+        return dt.datetime.strptime(text, "%d/%m/%Y").date() if text else None
+
+    ids = ["cin_count", "referrals_count", "cp_count", "cp_starting_count", "cla_count", "cla_starting_count",
+           "cla_ceasing_count", "adoptions_count"]
+    for authority in seeded:
+        kpis = {r.kpi.id: r.value for r in compute_all(Scope((authority,), start, end), ids)}
+        xml = cin_census.write_xml(cin_census.build(authority, YEAR), tmp_path / f"{authority.lea_code}.xml")
+        directory = tmp_path / authority.lea_code
+        ssda903.build(authority, YEAR).write(directory)
+        files = crosscheck.from_files(xml, directory, YEAR)
+        tree = etree.parse(str(xml))
+        referrals = sum(1 for d in tree.iter("CINdetails")
+                        if start <= dt.date.fromisoformat(d.findtext("CINreferralDate")) <= end)
+        on_plan = {c.findtext("ChildIdentifiers/LAchildID") for c in tree.iter("Child")
+                   for p in c.iter("ChildProtectionPlans")
+                   if dt.date.fromisoformat(p.findtext("CPPstartDate")) <= end
+                   and not (p.findtext("CPPendDate") and dt.date.fromisoformat(p.findtext("CPPendDate")) <= end)}
+        with (directory / "episodes.csv").open(newline="") as f:
+            episodes = list(csv.DictReader(f))
+        with (directory / "ad1.csv").open(newline="") as f:
+            adopted = {row["CHILD"] for row in csv.DictReader(f)}
+        starting = {e["CHILD"] for e in episodes if e["RNE"] == "S" and start <= dmy(e["DECOM"]) <= end}
+        ceasing = {e["CHILD"] for e in episodes if e["DEC"] and e["REC"] != "X1" and start <= dmy(e["DEC"]) <= end}
+        from_files = {"cin_count": files["children_in_need_at_31_march"], "referrals_count": referrals,
+                      "cp_count": len(on_plan), "cp_starting_count": files["cp_plans_starting"],
+                      "cla_count": files["looked_after_at_31_march"], "cla_starting_count": len(starting),
+                      "cla_ceasing_count": len(ceasing), "adoptions_count": len(adopted)}
+        assert kpis == {k: float(v) for k, v in from_files.items()}, authority.name
+        assert all(kpis[k] > 0 for k in ("cin_count", "referrals_count", "cp_count", "cla_count")), kpis
