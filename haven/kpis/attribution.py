@@ -34,17 +34,20 @@ class Holder:
 
 
 def holders(authority_ids: Iterable[int], start: dt.date, end: dt.date,
-            roles: tuple[str, ...]) -> dict[int, Holder]:
+            roles: tuple[str, ...], *, people: Iterable[int] | None = None) -> dict[int, Holder]:
     """{child id: Holder} for every child of the authorities with an allocation of one of
-    ``roles`` at some time in ``start``..``end`` (one query)."""
+    ``roles`` at some time in ``start``..``end`` (one query), or only for ``people`` (a page of
+    a drill-through)."""
     from haven.people.models import Allocation
 
     rank = {role: i for i, role in enumerate(roles)}
     best: dict[int, tuple] = {}
+    found = (Allocation.objects.filter(authority_id__in=list(authority_ids), role__in=roles, start_date__lte=end)
+             .filter(Q(end_date__isnull=True) | Q(end_date__gte=start)))
+    if people is not None:
+        found = found.filter(person_id__in=[p for p in people if p is not None])
     for person_id, role, team_id, worker_id, began, ended, pk in (
-            Allocation.objects.filter(authority_id__in=list(authority_ids), role__in=roles, start_date__lte=end)
-            .filter(Q(end_date__isnull=True) | Q(end_date__gte=start))
-            .values_list("person_id", "role", "team_id", "worker_id", "start_date", "end_date", "pk")):
+            found.values_list("person_id", "role", "team_id", "worker_id", "start_date", "end_date", "pk")):
         current = ended is None or ended > end
         # Lower sorts first: the preferred role, current at the end, then the latest to end and start.
         key = (rank[role], not current, -(ended or end).toordinal(), -(began or start).toordinal(), -pk)

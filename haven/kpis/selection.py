@@ -132,7 +132,12 @@ def _workers_for(unit: store.Unit, team=None):
         qs = qs.filter(memberships__team=team)
     else:
         qs = qs.filter(memberships__team__serves__in=unit.authority_ids)
-    return qs.filter(allocations__authority_id__in=unit.authority_ids).distinct().order_by("last_name", "first_name")
+    from django.db.models import Exists, OuterRef
+
+    from haven.people.models import Allocation
+
+    holds = Allocation.objects.filter(worker_id=OuterRef("pk"), authority_id__in=unit.authority_ids)
+    return qs.filter(Exists(holds)).distinct().order_by("last_name", "first_name")
 
 
 def choose(request) -> tuple[SelectionForm, Selection | None]:

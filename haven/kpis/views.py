@@ -283,7 +283,8 @@ class Children(SelectionMixin, generic.TemplateView):
         differs = stored is not None and (stored.numerator, stored.denominator) != (n, d)
         page = Paginator(rows, PAGE).get_page(self.request.GET.get("page"))
         people = people_for(self.request.user, [r.person_id for r in page.object_list])
-        holders = attribution.holders(selection.unit.authority_ids, selection.start, selection.end, k.allocations)
+        holders = attribution.holders(selection.unit.authority_ids, selection.start, selection.end, k.allocations,
+                                      people=[r.person_id for r in page.object_list])
         names = _holder_names(holders, page.object_list)
         columns = why_columns(page.object_list)
         listed = []

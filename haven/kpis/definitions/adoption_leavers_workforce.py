@@ -14,7 +14,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from haven.core.calendar import add_months, birthday
 from haven.kpis.catalogue import COUNT, HIGHER, LOWER, MEAN, PERCENT, Row, Scope, kpi, shared
@@ -201,6 +201,7 @@ def care_leavers_on_birthday(scope: Scope, ages: tuple[int, ...]) -> list[Leaver
         Custody,
         LeaverContact,
         LeaverStatus,
+        PathwayPlan,
     )
     from haven.core.codes.looked_after import LeaverEligibility as LE
     from haven.looked_after.models import Episode, PeriodOfCare
@@ -210,16 +211,17 @@ def care_leavers_on_birthday(scope: Scope, ages: tuple[int, ...]) -> list[Leaver
     loose = (Person.objects.filter(authority_id__in=scope.authority_ids, kind=Person.Kind.CHILD,
                                    date_of_birth__gte=dt.date(scope.start.year - oldest - 1, 1, 1),
                                    date_of_birth__lte=dt.date(scope.end.year - youngest, 12, 31))
-             .filter(Q(periods_of_care__isnull=False) | Q(leaver_status__isnull=False)
-                     | Q(pathway_plans__isnull=False)))
+             .filter(Exists(PeriodOfCare.objects.filter(person_id=OuterRef("pk")))
+                     | Exists(LeaverStatus.objects.filter(person_id=OuterRef("pk")))
+                     | Exists(PathwayPlan.objects.filter(person_id=OuterRef("pk")))))
     people = {}
-    for pk, born in loose.values_list("pk", "date_of_birth").distinct():
+    for pk, born in loose.values_list("pk", "date_of_birth"):
         days = [(birthday(born, n), n) for n in ages if scope.start <= birthday(born, n) <= scope.end]
         if days:
             people[pk] = (born, *max(days))
     if not people:
         return []
-    ids = loose.values("pk")
+    ids = list(people)   # those whose birthday falls in the period: a few hundred at most
     periods, breaks, custody = defaultdict(list), defaultdict(list), defaultdict(list)
     for pid, a, b in PeriodOfCare.objects.filter(person_id__in=ids).values_list("person_id", "start_date", "end_date"):
         periods[pid].append((a, b))

@@ -26,7 +26,7 @@ from haven.assessments import census as entry
 from haven.core.calendar import add_months, is_working_day
 from haven.core.validators import UPN_LETTERS, upn_check_letter
 from haven.returns.cin_data import Census, Child, CINDetails
-from haven.returns.rules import Hit
+from haven.returns.rules import Hit, shared_in_run
 
 from .common import codes, d, entry_child, episode_facts, episodes, in_year
 from .registry import CIN_2026
@@ -60,17 +60,24 @@ def _entry_hits(census: Census, code: str, element: str,
     CINDetails group (where ``applies``), as findings on the DfE ``element``. "Today" is the
     reference date: nothing may be dated after the census."""
     hits = []
+    for child, cin, found in shared_in_run("cin-entry-checks", census, lambda: _entry_checks(census)):
+        if applies(cin):
+            hits += [Hit(child.la_child_id, element, p.key) for p in found if p.code == code]
+    return list(dict.fromkeys(hits))
+
+
+def _entry_checks(census: Census) -> list[tuple[Child, CINDetails, list]]:
+    """(child, CINDetails, what the entry checks find) for every episode of the census."""
+    out = []
     for child, cin in episodes(census):
-        if not applies(cin):
-            continue
         person = entry_child(child)
         ep = episode_facts(cin)
         found = entry.check_referral(ep, child=person, others=(), today=census.end)
         found += entry.check_closure(ep, child=person, today=census.end)
         for a in ep.assessments:
             found += entry.check_assessment(a, episode=ep, others=(), today=census.end)
-        hits += [Hit(child.la_child_id, element, p.key) for p in found if p.code == code]
-    return list(dict.fromkeys(hits))
+        out.append((child, cin, found))
+    return out
 
 
 # --- the return -----------------------------------------------------------------------------------
