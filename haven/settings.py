@@ -200,6 +200,9 @@ SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 # --- Haven ----------------------------------------------------------------------------------
 HAVEN_SERVICE_NAME = "Haven"
 HAVEN_BREAK_GLASS_MINUTES = int(os.environ.get("HAVEN_BREAK_GLASS_MINUTES", "60"))
+# A stored KPI run whose period includes the day it was computed is out of date after this long
+# (a clock running when it was computed may have run out since): haven.kpis.store.
+HAVEN_KPI_LIVE_MINUTES = int(os.environ.get("HAVEN_KPI_LIVE_MINUTES", "60"))
 HAVEN_DEMO = os.environ.get("HAVEN_DEMO", "1" if DEBUG else "0") == "1"
 
 LOGGING = {
