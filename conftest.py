@@ -5,6 +5,31 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync 
 import pytest  # noqa: E402
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database is made from the models (``--nomigrations`` in pyproject.toml), which
+    leaves out the one thing a migration adds that no model declares: the access log's
+    append-only triggers (audit migration 0002). Install them, with the migration's own SQL,
+    unless the real migrations ran (``--migrations``) and put them there already."""
+    import importlib
+
+    from django.db import connection
+
+    triggers = importlib.import_module("haven.audit.migrations.0002_append_only_triggers")
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_accesslog'")
+            statements = triggers.SQLITE
+        else:
+            cursor.execute("SELECT count(*) FROM pg_trigger WHERE tgrelid = 'audit_accesslog'::regclass "
+                           "AND NOT tgisinternal")
+            statements = triggers.POSTGRES
+        if cursor.fetchone()[0] == 0:
+            for sql in statements:
+                cursor.execute(sql)
+    yield
+
+
 @pytest.fixture(scope="module")
 def _module_world(django_db_setup, django_db_blocker):
     """The test world, built once per test module (it is large: every app adds records to it)
