@@ -7,7 +7,7 @@ from haven.people.flags import Flag, flag_source
 
 @flag_source
 def care_leaver(person):
-    if person.kind != "child" or not person.date_of_birth:
+    if not person.date_of_birth:   # a care leaver of 18 or over may be recorded as an adult
         return
     from django.utils import timezone
 

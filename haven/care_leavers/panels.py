@@ -8,7 +8,7 @@ from haven.people.panels import Panel, record_panel
 
 @record_panel(order=42)
 def leaving_care(person, user):
-    if not user.has_capability("care_leavers.view") or person.kind != "child" or not person.date_of_birth:
+    if not user.has_capability("care_leavers.view") or not person.date_of_birth:   # (18 or over: maybe recorded as an adult)
         return None
     from .models import LeaverStatus, PathwayPlan
     from .queries import age_of, leaver_for

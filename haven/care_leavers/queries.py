@@ -184,7 +184,8 @@ def candidates(user, today: dt.date | None = None):
 
     today = today or timezone.localdate()
     youngest, oldest = birthday(today, -16), birthday(today, -25)
-    return (Person.objects.visible_to(user).filter(kind="child", date_of_birth__lte=youngest, date_of_birth__gt=oldest)
+    # Whatever the record's kind: a care leaver of 18 or over may be recorded as an adult.
+    return (Person.objects.visible_to(user).filter(date_of_birth__lte=youngest, date_of_birth__gt=oldest)
             .filter(Q(periods_of_care__isnull=False) | Q(leaver_status__isnull=False)
                     | Q(pathway_plans__isnull=False)).distinct().order_by("last_name", "first_name", "pk"))
 

@@ -188,7 +188,10 @@ def care_leavers_on_birthday(scope: Scope, ages: tuple[int, ...]) -> list[Leaver
       (a ``LeaverStatus`` whose category differs from the computed one when confirmed) replaces
       it: relevant or former relevant, in; not eligible or qualifying, out; eligible (still
       looked after), out at 17 and former relevant from 18. In the cohort: relevant (17) or
-      former relevant (18+); a 17-year-old still looked after on the birthday is not (OC3).
+      former relevant (18+); at 17 and 18, not those looked after on the birthday or who ceased to
+      be looked after on or after it, a young person leaving care on their 18th birthday
+      included: the SSDA903 leaves their OC3 items blank that year and reports them at 19
+      (rules 1007 and 1016), and the KPI agrees with the return.
     - In touch: the latest ``LeaverContact`` from 3 months before the birthday to 1 month after
       (and not after the as-at date) says YES (the managers' list: the latest contact's status).
     - EET: the activity current on the birthday is F1, P1, F2, P2, F4, P4, F5 or P5.
@@ -208,7 +211,8 @@ def care_leavers_on_birthday(scope: Scope, ages: tuple[int, ...]) -> list[Leaver
     from haven.people.models import Person
 
     youngest, oldest = min(ages), max(ages)
-    loose = (Person.objects.filter(authority_id__in=scope.authority_ids, kind=Person.Kind.CHILD,
+    # Any kind of record: a care leaver of 18 or over may be recorded as an adult (the seed does).
+    loose = (Person.objects.filter(authority_id__in=scope.authority_ids,
                                    date_of_birth__gte=dt.date(scope.start.year - oldest - 1, 1, 1),
                                    date_of_birth__lte=dt.date(scope.end.year - youngest, 12, 31))
              .filter(Exists(PeriodOfCare.objects.filter(person_id=OuterRef("pk")))
@@ -258,6 +262,11 @@ def care_leavers_on_birthday(scope: Scope, ages: tuple[int, ...]) -> list[Leaver
                 category = LE.FORMER_RELEVANT   # was eligible: former relevant from 18
         if category not in (LE.RELEVANT, LE.FORMER_RELEVANT):
             continue
+        if age in (17, 18) and any(b is None or b >= day for a, b in periods[pid] if a <= scope.as_of):
+            # looked after on the 17th or 18th birthday, or ceased on or after it (at 18, most leave
+            # care on the birthday itself): the SSDA903 reports them the next year, at 18 or 19, with
+            # OC3 blank this year (rules 1007, 1016); so does this cohort
+            continue
         window = (add_months(day, -3), min(add_months(day, 1), scope.as_of))
         around = [c for c in contacts[pid] if window[0] <= c[0] <= window[1]]
         contact = max(around, key=lambda c: (c[0], c[2])) if around else None
@@ -285,8 +294,9 @@ def leavers_17_18_in_touch_pct(scope: Scope):
     """Care leavers whose 17th or 18th birthday fell in the period: the percentage the local
     authority was in touch with around that birthday (the latest contact from 3 months before
     to 1 month after it, and not after the as-at date, recorded in touch: YES). Cohort:
-    relevant at 17 (left care after being eligible; not those still looked after on the 17th
-    birthday), former relevant at 18."""
+    relevant at 17 (left care after being eligible), former relevant at 18; not those looked
+    after on the birthday or who ceased to be looked after on or after it (leaving care on the
+    18th birthday itself: the SSDA903 reports them the next year, at 19, rules 1007 and 1016)."""
     yield from _leaver_rows(scope, _17_18, "in_touch")
 
 

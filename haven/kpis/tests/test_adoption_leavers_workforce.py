@@ -168,13 +168,16 @@ def _leaver(la, first, born, care=None, *, contacts=(), activities=(), homes=())
 def test_care_leavers_at_17_and_18(world):
     """The cohort: care leavers whose 17th or 18th birthday fell in 1 Apr 2025 .. 31 Mar 2026.
 
-    - Pia turns 18 on 1 Apr 2025 (the first day), looked after from 14 to that day: former
+    - Pia turns 18 on 1 Apr 2025 (the first day), looked after from 14 to 1 Mar 2025: former
       relevant. Contact 1 Mar 2025 YES (window 1 Jan .. 1 May 2025), activity F2, accommodation
       Z suitable from her birthday: in touch, EET, suitable.
-    - Quin turns 18 on 31 Mar 2026 (the last day; his 17th was the day before the year): former
-      relevant. Latest contact in his window (31 Dec 2025 .. 31 Mar 2026, capped at the as-at
-      date) is NO on 15 Jan 2026 (a YES on 10 Apr 2026 is after the as-at date); activity G5;
-      accommodation D not suitable: none of the three.
+    - Quin turns 18 on 31 Mar 2026 (the last day; his 17th was the day before the year), looked
+      after until 1 Feb 2026: former relevant. Latest contact in his window (31 Dec 2025 .. 31
+      Mar 2026, capped at the as-at date) is NO on 15 Jan 2026 (a YES on 10 Apr 2026 is after the
+      as-at date); activity G5; accommodation D not suitable: none of the three.
+    - Vera turns 18 on 1 Sep 2025 and left care that day, after 4 years: former relevant, but
+      the SSDA903 leaves her OC3 blank this year and reports her at 19 (rules 1007, 1016): out.
+      So is Walt, who left care on 1 Oct 2025, after his 17th birthday on 1 Aug 2025.
     - Rae turns 17 on 1 Apr 2025; left care at 16 after 2 years: relevant. Contact 20 Apr 2025
       YES (within a month after); no activity; accommodation B suitable: in touch, suitable.
     - Otto turns 17 on 1 Jun 2025, still looked after: eligible, not a care leaver yet: out.
@@ -189,10 +192,10 @@ def test_care_leavers_at_17_and_18(world):
     from haven.care_leavers.models import LeaverStatus
 
     la = fresh_authority()
-    pia = _leaver(la, "Pia", D(2007, 4, 1), (D(2021, 6, 1), D(2025, 4, 1)),
+    pia = _leaver(la, "Pia", D(2007, 4, 1), (D(2021, 6, 1), D(2025, 3, 1)),
                   contacts=[(D(2024, 12, 31), "NO"), (D(2025, 3, 1), "YES")],
                   activities=[(D(2024, 9, 1), None, "F2")], homes=[(D(2025, 4, 1), None, "Z", True)])
-    quin = _leaver(la, "Quin", D(2008, 3, 31), (D(2022, 6, 1), D(2026, 3, 31)),
+    quin = _leaver(la, "Quin", D(2008, 3, 31), (D(2022, 6, 1), D(2026, 2, 1)),
                    contacts=[(D(2026, 1, 15), "NO"), (D(2026, 4, 10), "YES")],
                    activities=[(D(2025, 9, 1), None, "G5")], homes=[(D(2025, 9, 1), None, "D", False)])
     rae = _leaver(la, "Rae", D(2008, 4, 1), (D(2022, 5, 1), D(2024, 12, 31)),
@@ -203,6 +206,8 @@ def test_care_leavers_at_17_and_18(world):
     LeaverStatus.objects.create(person=tom, authority=la, category="relevant", computed_category="not_eligible",
                                 confirmed_on=D(2025, 2, 1), override_reason="Detained in hospital on 16th birthday")
     _leaver(la, "Uma", D(2008, 4, 1), (D(2022, 5, 1), None))
+    _leaver(la, "Vera", D(2007, 9, 1), (D(2021, 9, 1), D(2025, 9, 1)), contacts=[(D(2025, 9, 2), "YES")])
+    _leaver(la, "Walt", D(2008, 8, 1), (D(2022, 8, 1), D(2025, 10, 1)), contacts=[(D(2025, 10, 2), "YES")])
 
     in_touch = result("leavers_17_18_in_touch_pct", la)
     assert (in_touch.numerator, in_touch.denominator, in_touch.value) == (2, 4, 50.0)

@@ -138,6 +138,7 @@ def test_the_kpis_that_also_come_out_of_the_returns_agree_with_the_files(seeded,
 
     from lxml import etree
 
+    from haven.core.calendar import birthday
     from haven.kpis.catalogue import Scope, compute_all
     from haven.returns import cin_census, ssda903
     from haven.returns.ssda903 import year_bounds
@@ -174,3 +175,27 @@ def test_the_kpis_that_also_come_out_of_the_returns_agree_with_the_files(seeded,
                       "cla_ceasing_count": len(ceasing), "adoptions_count": len(adopted)}
         assert kpis == {k: float(v) for k, v in from_files.items()}, authority.name
         assert all(kpis[k] > 0 for k in ("cin_count", "referrals_count", "cp_count", "cla_count")), kpis
+
+        # Care leavers (OC3): the young people counted as in touch, in education, employment or
+        # training, and in suitable accommodation at 17-18 and at 19-21; and the whole cohort at 19-21
+        # (at 17-18 a blank OC3 row may be a young person reported next year or one with nothing
+        # recorded, so the file cannot say who is in the cohort).
+        with (directory / "oc3.csv").open(newline="") as f:
+            oc3 = list(csv.DictReader(f))
+        leavers = {r.kpi.id: r for r in compute_all(Scope((authority,), start, end), [
+            f"leavers_{ages}_{what}_pct" for ages in ("17_18", "19_21") for what in ("in_touch", "eet", "suitable_accommodation")])}
+
+        def age_in_year(dob):
+            born = dmy(dob)
+            return next(n for n in range(17, 22) if start <= birthday(born, n) <= end)
+
+        for ages, band in (("17_18", (17, 18)), ("19_21", (19, 20, 21))):
+            rows = [r for r in oc3 if age_in_year(r["DOB"]) in band]
+            counted = {"in_touch": sum(r["IN_TOUCH"] == "YES" for r in rows),
+                       "eet": sum(r["ACTIV"] in {"F1", "P1", "F2", "P2", "F4", "P4", "F5", "P5"} for r in rows),
+                       "suitable_accommodation": sum(r["ACCOM"].endswith("1") for r in rows)}
+            for what, n in counted.items():
+                assert leavers[f"leavers_{ages}_{what}_pct"].numerator == n, (authority.name, ages, what)
+            if ages == "19_21":
+                assert leavers[f"leavers_{ages}_in_touch_pct"].denominator == len(rows), authority.name
+        assert any(leavers[k].denominator for k in leavers), "no care leaver in the seeded authority's cohorts"
