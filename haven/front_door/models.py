@@ -62,7 +62,10 @@ class Contact(CaseRecord):
 
     class Meta:
         ordering = ["-received_at"]
-        indexes = [models.Index(fields=["authority", "decision", "received_at"])]
+        indexes = [models.Index(fields=["authority", "decision", "received_at"]),
+                   # the KPIs: contacts received, and decided, in a period
+                   models.Index(fields=["authority", "received_at"], name="contact_received"),
+                   models.Index(fields=["authority", "decision_at"], name="contact_decided")]
 
     def __str__(self) -> str:
         return f"Contact {self.received_at:%d/%m/%Y %H:%M} ({self.get_source_display()})"

@@ -30,8 +30,10 @@ def episodes_for_return(authority, year_start: dt.date, year_end: dt.date) -> It
     people = (Episode.objects.filter(authority=authority, start_date__lte=year_end)
               .filter(Q(end_date__isnull=True) | Q(end_date__gte=year_start))
               .values_list("person_id", flat=True).distinct())
-    for person in Person.objects.filter(pk__in=set(people)).order_by("pk"):
-        for row in validation.rows_for(person):
+    people = sorted(set(people))
+    rows_of = validation.rows_by_person(people)
+    for person in Person.objects.filter(pk__in=people).order_by("pk"):
+        for row in rows_of.get(person.pk, []):
             if row.decom > year_end or (row.dec is not None and row.dec < year_start):
                 continue
             # DEC/REC after the year end are not yet known to the return.

@@ -727,23 +727,35 @@ def check(rows: Iterable[Row], *, dob: dt.date | None, today: dt.date | None = N
 
 def rows_for(person) -> list[Row]:
     """The child's stored episodes as SSDA903 rows (all periods)."""
+    return rows_by_person([person.pk]).get(person.pk, [])
+
+
+def rows_by_person(person_ids) -> dict[int, list[Row]]:
+    """{person id: their stored episodes as SSDA903 rows (all periods)} for many children, in a
+    query per thousand children (a return's hundreds, not a query each)."""
     from .models import Episode
 
-    episodes = list(Episode.objects.filter(person=person).select_related("placement", "period")
-                    .order_by("start_date", "pk"))
-    rows = []
-    for n, e in enumerate(episodes):
-        p, period = e.placement, e.period
-        nxt = episodes[n + 1] if n + 1 < len(episodes) else None
-        last_of_placement = nxt is None or nxt.placement_id != e.placement_id
-        rows.append(Row(
-            decom=e.start_date, rne=e.reason_new, ls=e.legal_status, cin=e.category_of_need, place=p.place,
-            place_provider=p.provider_code, dec=e.end_date, rec=e.end_reason,
-            reason_place_change=p.reason_for_change if last_of_placement else "",
-            home_post=period.home_postcode, pl_post=p.postcode, urn=p.urn, distance=p.distance_miles,
-            location=p.location, pl_la=p.placing_authority_area, uasc=period.uasc,
-            episode_id=e.pk, placement_id=p.pk, period_id=period.pk))
-    return rows
+    ids = sorted({p for p in person_ids if p is not None})
+    by_person: dict[int, list] = {}
+    for i in range(0, len(ids), 1000):
+        for e in (Episode.objects.filter(person_id__in=ids[i:i + 1000]).select_related("placement", "period")
+                  .order_by("person_id", "start_date", "pk")):
+            by_person.setdefault(e.person_id, []).append(e)
+    out: dict[int, list[Row]] = {}
+    for pid, episodes in by_person.items():
+        rows = out[pid] = []
+        for n, e in enumerate(episodes):
+            p, period = e.placement, e.period
+            nxt = episodes[n + 1] if n + 1 < len(episodes) else None
+            last_of_placement = nxt is None or nxt.placement_id != e.placement_id
+            rows.append(Row(
+                decom=e.start_date, rne=e.reason_new, ls=e.legal_status, cin=e.category_of_need, place=p.place,
+                place_provider=p.provider_code, dec=e.end_date, rec=e.end_reason,
+                reason_place_change=p.reason_for_change if last_of_placement else "",
+                home_post=period.home_postcode, pl_post=p.postcode, urn=p.urn, distance=p.distance_miles,
+                location=p.location, pl_la=p.placing_authority_area, uasc=period.uasc,
+                episode_id=e.pk, placement_id=p.pk, period_id=period.pk))
+    return out
 
 
 def check_person(person, today: dt.date | None = None) -> list[Finding]:

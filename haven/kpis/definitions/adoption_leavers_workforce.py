@@ -442,8 +442,7 @@ def unallocated_children_count(scope: Scope):
     from haven.kpis.definitions.looked_after import looked_after_on
     from haven.people.models import Allocation
 
-    cin = (CINEpisode.objects.filter(authority_id__in=scope.authority_ids, person__kind="child",
-                                     referral_date__lte=scope.as_of)
+    cin = (CINEpisode.objects.filter(authority_id__in=scope.authority_ids, referral_date__lte=scope.as_of)
            .filter(Q(closure_date__isnull=True) | Q(closure_date__gt=scope.as_of)))
     cla = looked_after_on(scope)
     open_since: dict[int, dict] = defaultdict(dict)
@@ -453,8 +452,8 @@ def unallocated_children_count(scope: Scope):
             open_since[pid][label] = min(since, open_since[pid].get(label, since))
     if not open_since:
         return
-    current = (Allocation.objects.current(scope.as_of).filter(role=Allocation.Role.SOCIAL_WORKER)
-               .filter(Q(person_id__in=cin.values("person_id")) | Q(person_id__in=cla.values("person_id"))))
+    current = (Allocation.objects.current(scope.as_of).filter(role=Allocation.Role.SOCIAL_WORKER,
+                                                              person_id__in=sorted(open_since)))
     workers, teams = defaultdict(set), defaultdict(set)
     for pid, first, last, username, team in current.values_list("person_id", "worker__first_name", "worker__last_name",
                                                                  "worker__username", "team__name"):

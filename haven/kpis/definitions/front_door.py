@@ -54,7 +54,7 @@ def _contact_children(scope: Scope):
     from haven.front_door.models import ContactSubject
 
     return ContactSubject.objects.filter(contact__authority_id__in=scope.authority_ids,
-                                         role=ContactSubject.Role.CHILD, person__kind="child")
+                                         role=ContactSubject.Role.CHILD)
 
 
 @kpi("contacts_count", "Contacts received", kind=COUNT, unit="children", polarity=None,

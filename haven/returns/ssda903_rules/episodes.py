@@ -24,10 +24,11 @@ def _findings(ret) -> dict[str, list[Hit]]:
         _, end = year_bounds(ret.year)
         as_at = getattr(ret, "as_at", None) or end
         cached = {}
-        for _pk, person in sorted(ret.people.items()):
-            if not any(row["CHILD"] == person.local_id for row in ret.tables.get("episodes", [])):
-                continue
-            rows = [known_at(row, as_at) for row in validation.rows_for(person) if row.decom <= as_at]
+        in_return = {row["CHILD"] for row in ret.tables.get("episodes", [])}
+        people = [(pk, person) for pk, person in sorted(ret.people.items()) if person.local_id in in_return]
+        rows_of = validation.rows_by_person([pk for pk, _ in people])
+        for pk, person in people:
+            rows = [known_at(row, as_at) for row in rows_of.get(pk, []) if row.decom <= as_at]
             for f in validation.check(rows, dob=person.date_of_birth, today=as_at):
                 cached.setdefault(f.code, []).append(Hit(person.local_id, f.field, d(f.decom)))
         ret._episode_findings = cached
