@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -378,17 +377,3 @@ def _holder_names(holders, rows) -> dict:
     out = {("team", t.pk): t.name for t in Team.objects.filter(pk__in=[t for t in teams if t])}
     out.update({("worker", u.pk): str(u) for u in User.objects.filter(pk__in=[w for w in workers if w])})
     return out
-
-
-def chart_json(spec) -> str:
-    return json.dumps(spec, default=str)
-
-
-class _Pending(CapabilityRequiredMixin, generic.View):
-    """A page another part of the module has not built yet (kept only while it is written)."""
-
-    capability = "kpis.view"
-    url_values = {"kpi": "cla_count"}
-
-    def get(self, request, **kwargs):
-        raise Http404("Not built yet")
