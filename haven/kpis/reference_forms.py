@@ -22,6 +22,10 @@ class TargetsForm(GovukForm):
     user serves): ``target_<key>``, ``amber_<key>`` and ``note_<key>``. An empty target clears
     that target."""
 
+    # What the targets were when the page was opened (``reference_views.opened``): a save from a
+    # page opened before someone else's save is refused, never a silent overwrite.
+    opened = forms.CharField(widget=forms.HiddenInput, required=False)
+
     def __init__(self, *args, kpi: Kpi, authorities, current: dict, **kwargs):
         super().__init__(*args, **kwargs)
         self.kpi = kpi

@@ -3,7 +3,8 @@
 - ``Targets`` (``kpis.view``): every KPI of the catalogue by group, its direction, the default
   target and each served authority's own, with the amber tolerance;
 - ``TargetEdit`` (``kpis.manage``): set or clear a KPI's default target and each served
-  authority's (audited);
+  authority's (audited); a save from a page opened before someone else changed those targets
+  is refused, the typed figures kept and what is saved now shown in each section;
 - ``Benchmarks`` (``kpis.view``): the comparators by KPI; ``BenchmarkCsv`` downloads them in
   the loader's format (audited as an export); ``BenchmarkUpload`` (``kpis.manage``) loads a
   CSV: every bad row listed with its line in the error summary and nothing loaded, or the
@@ -40,6 +41,15 @@ def _groups(catalogue) -> list[tuple[str, list]]:
 
 def _served(user) -> list:
     return sorted(user.authorities, key=lambda a: a.name)
+
+
+def opened(current: dict) -> str:
+    """A fingerprint of a KPI's targets as a page shows them ({authority id or None: target}):
+    any save, clearing or new target changes it."""
+    import hashlib
+
+    parts = sorted(f"{a or 0}:{t.pk}:{t.set_at.isoformat()}" for a, t in current.items())
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:20]
 
 
 def _target_text(kpi, t) -> str:
@@ -88,8 +98,17 @@ class TargetEdit(CapabilityRequiredMixin, generic.FormView):
         if self.kpi is None:
             raise Http404("No KPI with that id")
         self.authorities = _served(self.request.user)
-        self.current = {t.authority_id: t for t in KpiTarget.objects.select_related("set_by").filter(
-            Q(authority__isnull=True) | Q(authority__in=self.authorities), kpi=self.kpi.id)}
+        self.current = self.targets_now()
+
+    def targets_now(self, *, lock: bool = False) -> dict:
+        found = KpiTarget.objects.select_related("set_by").filter(
+            Q(authority__isnull=True) | Q(authority__in=self.authorities), kpi=self.kpi.id)
+        if lock:
+            found = found.select_for_update(of=("self",))
+        return {t.authority_id: t for t in found}
+
+    def get_initial(self):
+        return {"opened": opened(self.current)}
 
     def get(self, request, *args, **kwargs):
         self.setup_targets()
@@ -106,7 +125,8 @@ class TargetEdit(CapabilityRequiredMixin, generic.FormView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         form = context["form"]
-        sections = [(heading, authority, existing, form[f"target_{key}"], form[f"amber_{key}"], form[f"note_{key}"])
+        sections = [(heading, authority, existing, form[f"target_{key}"], form[f"amber_{key}"], form[f"note_{key}"],
+                     _target_text(self.kpi, existing))
                     for key, heading, authority, existing in form.sections]
         context.update(title=f"Targets: {self.kpi.name}", kpi=self.kpi, sections=sections,
                        polarity=reference.POLARITY_LABELS.get(self.kpi.polarity, ""),
@@ -118,6 +138,9 @@ class TargetEdit(CapabilityRequiredMixin, generic.FormView):
         now = timezone.now()
         said = []
         with transaction.atomic():
+            now_saved = self.targets_now(lock=True)
+            if form.cleaned_data.get("opened") and form.cleaned_data["opened"] != opened(now_saved):
+                return self.stale(now_saved)
             for key, _heading, authority, existing in form.sections:
                 wanted = form.targets.get(key)
                 who = "every authority" if authority is None else authority.name
@@ -143,6 +166,20 @@ class TargetEdit(CapabilityRequiredMixin, generic.FormView):
         else:
             messages.info(self.request, f"No targets for {self.kpi.name} were changed")
         return redirect(f"{reverse('kpis:targets')}#kpi-{self.kpi.id}")
+
+    def stale(self, now_saved: dict):
+        """Someone changed these targets after the page was opened: nothing is saved; the page
+        shows what is saved now in each section, keeps the figures typed, and carries what it
+        now shows, so saving again keeps them (a deliberate choice, never a silent overwrite)."""
+        self.current = now_saved
+        data = self.request.POST.copy()
+        data["opened"] = opened(now_saved)
+        form = TargetsForm(data, kpi=self.kpi, authorities=self.authorities, current=now_saved)
+        form.is_valid()
+        form.add_error(None, f"Another user changed the targets for {self.kpi.name} after you opened this page. "
+                             "Your changes have not been saved. Check the targets saved now, shown in each "
+                             "section, then save again to keep your changes.")
+        return self.render_to_response(self.get_context_data(form=form))
 
 
 class Benchmarks(CapabilityRequiredMixin, generic.TemplateView):

@@ -7,7 +7,8 @@ Every page, change and download is audited (``scorecards.audit``).
 
 Commentary carries the edition's version: a save from a page opened before someone else saved
 is refused, the typed text is kept and what they saved is shown beside it; saving again then
-keeps the typed text (a deliberate choice, never a silent overwrite)."""
+keeps the typed text (a deliberate choice, never a silent overwrite). A scorecard's settings
+(title, indicators, day, paused) carry a version in the same way."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ import datetime as dt
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
@@ -62,6 +64,7 @@ class ScorecardForm(GovukForm):
         help_text="A number between 1 and 28. On this day Haven makes last month's edition and its PDF")
     active = forms.BooleanField(label="Make an edition every month", required=False, initial=True,
                                 help_text="Untick to stop making editions automatically; you can still make one by hand")
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -175,7 +178,7 @@ class ScorecardEdit(ScorecardMixin, generic.FormView):
     def get_initial(self):
         s = self.scorecard()
         return {"title": s.title, "unit": f"la-{s.authority_id}" if s.authority_id else f"p-{s.partnership_id}",
-                "kpis": s.kpis, "generate_on_day": s.generate_on_day, "active": s.active}
+                "kpis": s.kpis, "generate_on_day": s.generate_on_day, "active": s.active, "version": s.version}
 
     def get_context_data(self, **kwargs):
         s = self.scorecard()
@@ -185,16 +188,39 @@ class ScorecardEdit(ScorecardMixin, generic.FormView):
     def form_valid(self, form):
         s = self.scorecard()
         unit = form.units[form.cleaned_data["unit"]]
-        before = {"title": s.title, "unit": f"la-{s.authority_id}" if s.authority_id else f"p-{s.partnership_id}",
-                  "kpis": s.kpis, "generate_on_day": s.generate_on_day, "active": s.active}
-        s.title, s.authority, s.partnership = form.cleaned_data["title"], unit.authority, unit.partnership
-        s.kpis, s.generate_on_day = form.cleaned_data["kpis"], form.cleaned_data["generate_on_day"]
-        s.active = form.cleaned_data["active"]
-        s.save()
+        expected = form.cleaned_data.get("version") or s.version
+        with transaction.atomic():
+            current = Scorecard.objects.select_for_update(of=("self",)).select_related("updated_by").get(pk=s.pk)
+            if current.version != expected:
+                return self.stale(form, current)
+            before = {"title": current.title, "kpis": current.kpis, "generate_on_day": current.generate_on_day,
+                      "active": current.active,
+                      "unit": f"la-{current.authority_id}" if current.authority_id else f"p-{current.partnership_id}"}
+            s.title, s.authority, s.partnership = form.cleaned_data["title"], unit.authority, unit.partnership
+            s.kpis, s.generate_on_day = form.cleaned_data["kpis"], form.cleaned_data["generate_on_day"]
+            s.active = form.cleaned_data["active"]
+            s.version, s.updated_at, s.updated_by = current.version + 1, timezone.now(), self.request.user
+            s.save()
         changed = [k for k, v in before.items() if form.cleaned_data[k] != v]
         scorecards.audit(self.request, Action.UPDATE, s, f"Scorecard {s.title} changed", changed=changed)
         messages.success(self.request, "Scorecard saved.")
         return HttpResponseRedirect(reverse("kpis:scorecard", args=[s.pk]))
+
+    def stale(self, form, current):
+        """Someone saved the scorecard after this page was opened: nothing is saved, the choices
+        made here are kept, what is saved now is shown, and the form carries the version seen, so
+        saving again keeps these choices (a deliberate choice, never a silent overwrite)."""
+        who = current.updated_by or "Another user"
+        when = f" at {timezone.localtime(current.updated_at):%H:%M on %d/%m/%Y}" if current.updated_at else ""
+        form.add_error(None, f"{who} changed this scorecard{when}, after you opened it. Your changes have not been "
+                             "saved. Check what is saved now, then save again to keep your changes.")
+        data = form.data.copy()
+        data["version"] = current.version
+        form.data = data
+        self._scorecard = current
+        catalogue = load()
+        names = [catalogue[k].name if k in catalogue else k for k in current.kpis]
+        return self.render_to_response(self.get_context_data(form=form, saved_now=current, saved_now_kpis=names))
 
 
 class ScorecardDetail(ScorecardMixin, generic.TemplateView):

@@ -72,6 +72,43 @@ def test_an_analyst_sets_the_default_and_an_authoritys_own_target_audited(world,
     assert AccessLog.objects.filter(action="update").count() == before
 
 
+def test_a_target_save_from_a_page_opened_before_someone_elses_is_refused(world, as_user):
+    """The same KPI's targets open in two tabs (or two analysts' browsers); the second to save is
+    told, sees what the first saved, and keeps what was typed; saving again keeps it, deliberately."""
+    import re
+    from html import unescape
+
+    url = "/performance/targets/cla_visits_on_time_pct/"
+    ada, carol = as_user(world.ada), as_user(world.ada)   # two tabs
+    page = carol.get(url).content.decode()
+    opened_then = re.search(r'name="opened" value="([0-9a-f]+)"', page).group(1)
+    assert re.search(r'name="opened" value="([0-9a-f]+)"', ada.get(url).content.decode()).group(1) == opened_then
+    assert ada.post(url, _fields(world, target_default="90", amber_default="5", note_default="First",
+                                 opened=opened_then)).status_code == 302
+    r = carol.post(url, _fields(world, target_default="80", opened=opened_then))
+    assert r.status_code == 200
+    html = unescape(r.content.decode())
+    assert "govuk-error-summary" in html and "Another user changed the targets for" in html
+    assert "Your changes have not been saved" in html
+    assert re.search(r'name="target_default"[^>]*value="80"|value="80"[^>]*name="target_default"', html)  # typed kept
+    saved = re.search(r'data-testid="saved-default">([^<]*)<', html).group(1)
+    assert "Saved now: 90% (amber within 5%) (First)" in saved
+    target = KpiTarget.objects.get(kpi="cla_visits_on_time_pct", authority=None)
+    assert (target.target, target.note) == (90, "First")
+    # Saving again from the refused page keeps the typed figure.
+    opened_now = re.search(r'name="opened" value="([0-9a-f]+)"', html).group(1)
+    assert opened_now != opened_then
+    assert carol.post(url, _fields(world, target_default="80", opened=opened_now)).status_code == 302
+    assert KpiTarget.objects.get(kpi="cla_visits_on_time_pct", authority=None).target == 80
+    # Clearing a target also counts as a change.
+    opened_before_clear = re.search(r'name="opened" value="([0-9a-f]+)"', carol.get(url).content.decode()).group(1)
+    assert ada.post(url, _fields(world, opened=opened_before_clear)).status_code == 302
+    assert not KpiTarget.objects.filter(kpi="cla_visits_on_time_pct").exists()
+    r = carol.post(url, _fields(world, target_default="70", opened=opened_before_clear))
+    assert r.status_code == 200 and "No target saved." in r.content.decode()
+    assert not KpiTarget.objects.filter(kpi="cla_visits_on_time_pct").exists()
+
+
 def test_target_errors_are_in_the_govuk_error_summary(world, as_user):
     client = as_user(world.ada)
     url = "/performance/targets/cla_visits_on_time_pct/"

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from html import unescape
 
 import pytest
 from django.core.management import call_command
@@ -162,6 +163,36 @@ def test_changing_a_scorecard(world, as_user, card):
     entry = AccessLog.objects.get(action="update", object_type="kpis.scorecard", object_id=str(card.pk))
     assert set(entry.detail["changed"]) == {"title", "kpis", "generate_on_day", "active"}
     assert "Paused" in client.get(f"/performance/scorecards/{card.pk}/").content.decode()
+    assert (card.version, card.updated_by) == (2, world.bob)
+
+
+def test_a_stale_change_of_the_settings_is_refused_and_the_choices_kept(world, as_user, card):
+    url = f"/performance/scorecards/{card.pk}/change/"
+    bob, ada = as_user(world.bob), as_user(world.ada)
+    assert 'name="version" value="1"' in bob.get(url).content.decode()
+    # Ada saves first, from a page she opened at the same time.
+    assert ada.post(url, form_data(title="Ada's title", unit=f"la-{world.westminster.pk}", kpis=["cla_count"],
+                                   version="1")).status_code == 302
+    mine = form_data(title="Bob's title", unit=f"la-{world.westminster.pk}", kpis=["cp_per_10k"],
+                     generate_on_day="12", version="1")
+    response = bob.post(url, mine)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "govuk-error-summary" in html and "changed this scorecard at " in html
+    assert "Your changes have not been saved" in html
+    assert 'value="Bob&#x27;s title"' in html                                    # his choices kept
+    assert re.search(r'value="cp_per_10k"[^>]*checked', html) and not re.search(r'value="cla_count"[^>]*checked', html)
+    saved_now = unescape(text(html.split('data-testid="saved-now"')[1].split("<form")[0]))
+    assert "Saved now by Ada" in saved_now and "Ada's title" in saved_now and "Westminster" in saved_now
+    assert "Children looked after" in saved_now and "Bob's title" not in saved_now
+    card.refresh_from_db()
+    assert (card.title, card.kpis, card.version, card.updated_by) == ("Ada's title", ["cla_count"], 2, world.ada)
+    assert not AccessLog.objects.filter(action="update", object_type="kpis.scorecard", username="bob").exists()
+    # The page now carries the version he has seen: saving again keeps his choices, deliberately.
+    assert 'name="version" value="2"' in html
+    assert bob.post(url, {**mine, "version": "2"}).status_code == 302
+    card.refresh_from_db()
+    assert (card.title, card.kpis, card.generate_on_day, card.version) == ("Bob's title", ["cp_per_10k"], 12, 3)
 
 
 # --- who sees what -------------------------------------------------------------------------------
