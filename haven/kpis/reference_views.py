@@ -176,7 +176,7 @@ class TargetEdit(CapabilityRequiredMixin, generic.FormView):
         data["opened"] = opened(now_saved)
         form = TargetsForm(data, kpi=self.kpi, authorities=self.authorities, current=now_saved)
         form.is_valid()
-        form.add_error(None, f"Another user changed the targets for {self.kpi.name} after you opened this page. "
+        form.add_error(None, f"The targets for {self.kpi.name} were changed after you opened this page. "
                              "Your changes have not been saved. Check the targets saved now, shown in each "
                              "section, then save again to keep your changes.")
         return self.render_to_response(self.get_context_data(form=form))

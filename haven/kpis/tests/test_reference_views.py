@@ -88,7 +88,7 @@ def test_a_target_save_from_a_page_opened_before_someone_elses_is_refused(world,
     r = carol.post(url, _fields(world, target_default="80", opened=opened_then))
     assert r.status_code == 200
     html = unescape(r.content.decode())
-    assert "govuk-error-summary" in html and "Another user changed the targets for" in html
+    assert "govuk-error-summary" in html and "The targets for Statutory visits to looked-after children on time were changed after you opened this page" in html
     assert "Your changes have not been saved" in html
     assert re.search(r'name="target_default"[^>]*value="80"|value="80"[^>]*name="target_default"', html)  # typed kept
     saved = re.search(r'data-testid="saved-default">([^<]*)<', html).group(1)
