@@ -127,11 +127,12 @@ def _teams_for(unit: store.Unit):
 def _workers_for(unit: store.Unit, team=None):
     from haven.accounts.models import User
 
-    qs = User.objects.filter(memberships__active=True, is_active=True)
+    # One filter() call, so that the active membership is the one in the team (or serving the unit).
     if team is not None and team != "none":
-        qs = qs.filter(memberships__team=team)
+        qs = User.objects.filter(is_active=True, memberships__active=True, memberships__team=team)
     else:
-        qs = qs.filter(memberships__team__serves__in=unit.authority_ids)
+        qs = User.objects.filter(is_active=True, memberships__active=True,
+                                 memberships__team__serves__in=unit.authority_ids)
     from django.db.models import Exists, OuterRef
 
     from haven.people.models import Allocation
