@@ -15,7 +15,6 @@ what each list is). Team managers, performance analysts and child protection cha
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 
 from django import forms
@@ -31,7 +30,7 @@ from haven.core.views.generic import CapabilityRequiredMixin
 from . import hotspots
 from .selection import allowed_units, unit_key
 from .templatetags.kpis import why_value
-from .views import people_for
+from .views import child_identity, export_cell, people_for
 
 ROWS = 50            # children shown per list on the page (the counts are always complete)
 MORE_THAN_ONE = "multiple"
@@ -71,19 +70,6 @@ def _text(value) -> str:
     if isinstance(value, (tuple, list)):
         return "; ".join(str(why_value(v)) for v in value)
     return "" if value is None else str(why_value(value))
-
-
-def _cell(value) -> str:
-    """A field as the CSV says it: ISO dates, London times."""
-    if isinstance(value, (tuple, list)):
-        return "; ".join(_cell(v) for v in value)
-    if isinstance(value, dt.datetime):
-        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    return "" if value is None else str(value)
 
 
 def _social_workers(ids) -> dict[int, str]:
@@ -192,16 +178,10 @@ class Hotspots(CapabilityRequiredMixin, generic.TemplateView):
         writer.writerow(["concern", "place in the list", "child ID", "name", "date of birth", "lists naming the child",
                          "social worker", *columns])
         for s, place, r in rows:
-            person, can_open = people.get(r.person_id, (None, False))
-            if person is None:
-                ident, masked = ["", "A child outside your access", ""], True
-            elif not can_open:
-                ident, masked = ["", "Restricted record", ""], True
-            else:
-                ident, masked = [person.local_id, person.full_name, _cell(person.date_of_birth)], False
+            ident, masked = child_identity(*people.get(r.person_id, (None, False)))
             writer.writerow([s.concern.title, place, *ident, len(named.get(r.person_id, [s])),
                              "" if masked else workers.get(r.person_id, ""),
-                             *("" if masked else _cell(r.why.get(c)) for c in columns)])
+                             *("" if masked else export_cell(r.why.get(c)) for c in columns)])
         record(self.request, Action.EXPORT, authority_id=unit.authority.pk if unit.authority else None,
                summary=f"Hotspots (csv): {unit.name}, as at {today:%d/%m/%Y} ({len(rows)} rows)"
                        + (f" ({concern})" if concern else ""),

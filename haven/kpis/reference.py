@@ -125,6 +125,19 @@ def targets_for(authority) -> dict[str, KpiTarget]:
 AREA_ORDER = {a.value: i for i, a in enumerate(Benchmark.Area)}
 
 
+def latest(benchmarks: list[Benchmark], area: str) -> Benchmark | None:
+    """The first of ``benchmarks`` (as ``benchmarks_for`` gives them) for ``area``."""
+    return next((b for b in benchmarks if b.area == area), None)
+
+
+def history(kpi_id: str, first_year: int, last_year: int) -> list[Benchmark]:
+    """Every England and statistical-neighbour figure for ``kpi_id`` from ``first_year`` to
+    ``last_year``, by year: the comparators' lines beside a KPI's five years to 31 March."""
+    return list(Benchmark.objects.filter(kpi=kpi_id, year__gte=first_year, year__lte=last_year,
+                                         area__in=("england", "statistical_neighbours"))
+                .order_by("year", "area", "area_name"))
+
+
 def benchmarks_for(kpi_ids: Iterable[str], year: int) -> dict[str, list[Benchmark]]:
     """``{kpi id: [Benchmark]}`` for each of ``kpi_ids`` (every one is a key, with an empty list
     when it has none): for each area (area and area name) the figure of the latest year on or

@@ -167,7 +167,7 @@ def figures(edition, *, fresh: bool = False) -> Figures:
         year_value = got["year"].value if got["year"] else None
         out.append(Line(k, got["month"], got["year"], got["previous"], target,
                         reference.rag_for(k, year_value, target),
-                        next((b for b in comparators.get(kpi_id, []) if b.area == "england"), None),
+                        reference.latest(comparators.get(kpi_id, []), "england"),
                         (edition.commentary or {}).get(kpi_id, "")))
     return Figures(out, states, removed)
 

@@ -17,15 +17,16 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.utils import timezone
 from django.views import generic
 
 from haven.audit.log import Action, record
-from haven.core.views.generic import CapabilityRequiredMixin
+from haven.core.views.generic import CapabilityRequiredMixin, paginate
 
 from . import attribution, charts, reference, store
 from .catalogue import CATALOGUE, Scope, compute, load, tally, value_of
@@ -95,11 +96,10 @@ class Dashboard(SelectionMixin, generic.TemplateView):
                 value = fig.value if fig else None
                 rows.append({
                     "kpi": k, "figure": fig, "previous": prev, "target": target,
-                    "rag": reference.rag(value, target.target if target else None, k.polarity,
-                                         target.amber_within if target else 0),
+                    "rag": reference.rag_for(k, value, target),
                     "direction": charts.direction(value, prev.value if prev else None, k.polarity),
-                    "england": _latest(comparators.get(k.id, []), "england"),
-                    "neighbours": _latest(comparators.get(k.id, []), "statistical_neighbours"),
+                    "england": reference.latest(comparators.get(k.id, []), "england"),
+                    "neighbours": reference.latest(comparators.get(k.id, []), "statistical_neighbours"),
                 })
             groups.append((group, rows))
         context.update(state=state, previous=previous, groups=groups, query=selection.query())
@@ -115,10 +115,6 @@ class Dashboard(SelectionMixin, generic.TemplateView):
         run = store.compute_run(selection.unit, selection.start, selection.end)
         messages.success(request, f"Figures recomputed in {run.seconds:.1f} seconds.")
         return HttpResponseRedirect(f"{request.path}?{selection.query()}")
-
-
-def _latest(benchmarks, area):
-    return next((b for b in benchmarks if b.area == area), None)
 
 
 class KpiDetail(SelectionMixin, generic.TemplateView):
@@ -154,12 +150,12 @@ class KpiDetail(SelectionMixin, generic.TemplateView):
         headline = stored.get(state.run.pk, {}).get(k.id) if state.ready else None
         fig = store.figure(headline, team=selection.team_key, worker=selection.worker_key) if headline else None
         comparators = reference.benchmarks_for([k.id], selection.as_of.year).get(k.id, [])
-        history = reference.benchmarks_for([k.id], 9999).get(k.id, []) if k.annual else []
+        years = sorted(end.year for _start, end in annual_points)
+        history = reference.history(k.id, years[0], years[-1]) if years else []
         context.update(
             state=state, figure=fig, target=target, query=selection.query(),
-            rag=reference.rag(fig.value if fig else None, target.target if target else None, k.polarity,
-                              target.amber_within if target else 0),
-            trend=trend, annual=annual, comparators=comparators,
+            rag=reference.rag_for(k, fig.value if fig else None, target),
+            trend=trend, annual=annual, comparators=comparators, history=history,
             waiting=sum(1 for p in trend + annual if not p["state"].ready),
             trend_chart=charts.trend(k, trend, target, label="12-month trend"),
             annual_chart=charts.trend(k, annual, target, label="Five years to 31 March", benchmarks=history)
@@ -280,7 +276,7 @@ class Children(SelectionMixin, generic.TemplateView):
         state = store.states(selection.unit, [(selection.start, selection.end)])[(selection.start, selection.end)]
         stored = _figures(selection, state, kpis=[k.id]).get(k.id) if state.ready else None
         differs = stored is not None and (stored.numerator, stored.denominator) != (n, d)
-        page = Paginator(rows, PAGE).get_page(self.request.GET.get("page"))
+        page = paginate(self.request, rows, PAGE)
         people = people_for(self.request.user, [r.person_id for r in page.object_list])
         holders = attribution.holders(selection.unit.authority_ids, selection.start, selection.end, k.allocations,
                                       people=[r.person_id for r in page.object_list])
@@ -314,21 +310,17 @@ class Children(SelectionMixin, generic.TemplateView):
         columns = why_columns(rows)
         header = ["child ID", "name", "date of birth", "counted", "team", "worker", *columns]
         table = []
+        xlsx = fmt == "xlsx"
         for r in rows:
             person, can_open = people.get(r.person_id, (None, False))
             h = attribution.place(r, holders)
             team, worker = names.get(("team", h.team_id), "Not allocated"), names.get(("worker", h.worker_id), "")
             if r.person_id is None:
-                ident = ["", r.label, ""]
-            elif person is None:
-                ident = ["", "A child outside your access", ""]
-            elif not can_open:
-                ident = ["", "Restricted record", ""]
+                ident, masked = ["", r.label, ""], False
             else:
-                ident = [person.local_id, person.full_name, person.date_of_birth]
-            masked = r.person_id is not None and not can_open
+                ident, masked = child_identity(person, can_open, xlsx=xlsx)
             table.append([*ident, "yes" if r.counted else "no", team, worker,
-                          *(("" if masked else _cell(r.why.get(c))) for c in columns)])
+                          *(("" if masked else export_cell(r.why.get(c), xlsx=xlsx)) for c in columns)])
         filename = f"{k.id}-{selection.unit.name.lower().replace(' ', '-')}-{selection.end:%Y%m%d}"
         record(self.request, Action.EXPORT, authority_id=selection.unit.authority.pk if selection.unit.authority else None,
                summary=f"KPI {k.id} children ({fmt}): {selection.title}, {selection.period_label} ({len(rows)} rows)",
@@ -357,12 +349,31 @@ class Children(SelectionMixin, generic.TemplateView):
         return response
 
 
-def _cell(value):
+def export_cell(value, *, xlsx: bool = False):
+    """A field as a download says it: London times, yes/no, several values joined; in a CSV
+    ISO dates and times as text, in a spreadsheet real dates and times."""
+    if isinstance(value, (tuple, list)):
+        return "; ".join(str(export_cell(v)) for v in value)
     if isinstance(value, bool):
         return "yes" if value else "no"
-    if hasattr(value, "tzinfo") and getattr(value, "tzinfo", None) is not None:
-        return value.strftime("%Y-%m-%d %H:%M")
-    return "" if value is None else value
+    if isinstance(value, dt.datetime):
+        local = timezone.localtime(value) if timezone.is_aware(value) else value
+        return local.replace(tzinfo=None) if xlsx else local.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, dt.date):
+        return value if xlsx else value.isoformat()
+    if value is None:
+        return ""
+    return value if xlsx else str(value)
+
+
+def child_identity(person, can_open: bool, *, xlsx: bool = False) -> tuple[list, bool]:
+    """([child ID, name, date of birth], masked) for a download: a child outside the user's
+    access or a restricted record they may not open is listed without who they are."""
+    if person is None:
+        return ["", "A child outside your access", ""], True
+    if not can_open:
+        return ["", "Restricted record", ""], True
+    return [person.local_id, person.full_name, export_cell(person.date_of_birth, xlsx=xlsx)], False
 
 
 def _holder_names(holders, rows) -> dict:

@@ -224,3 +224,57 @@ def test_a_worker_list_for_caseloads(world, as_user, dana, cared_for):
     team = client.get(f"/performance/kpi/caseload_per_worker/?unit=la-{world.westminster.pk}"
                       f"&team={dana.dash_team.pk}").content.decode()
     assert 'data-testid="breakdown"' in team   # worker by worker within the team
+
+
+def test_downloads_give_london_times_and_real_dates_in_spreadsheets():
+    """A download's cells (drill-through and hotspots): times in London time, not UTC (in summer
+    an hour apart), yes/no, several values joined; a spreadsheet keeps real dates and times."""
+    from haven.kpis.views import export_cell
+
+    summer = dt.datetime(2026, 7, 1, 9, 30, tzinfo=dt.UTC)
+    assert export_cell(summer) == "2026-07-01 10:30"
+    assert export_cell(summer, xlsx=True) == dt.datetime(2026, 7, 1, 10, 30)
+    assert export_cell(dt.date(2026, 3, 31)) == "2026-03-31"
+    assert export_cell(dt.date(2026, 3, 31), xlsx=True) == dt.date(2026, 3, 31)
+    assert (export_cell(True), export_cell(None), export_cell(7), export_cell(7, xlsx=True)) == ("yes", "", "7", 7)
+    assert export_cell([dt.date(2026, 1, 2), summer]) == "2026-01-02; 2026-07-01 10:30"
+
+
+def test_five_years_to_31_march_draw_each_years_published_comparators(world, as_user, cared_for):
+    """The annual chart's comparator lines are the figures of each of its years (not only the
+    latest), and its table beside lists them; a figure of a year outside the five is left out."""
+    import json
+
+    from haven.kpis.models import Benchmark
+
+    last = store.annual(timezone.localdate())[-1][1].year
+    for year, value in ((last - 6, 40), (last - 3, 60), (last - 2, 62), (last, 67), (last + 1, 70)):
+        Benchmark.objects.create(kpi="cla_per_10k", area="england", year=year, period=f"{year - 1}-{year % 100:02d}",
+                                 value=value, source="Test")
+    Benchmark.objects.create(kpi="cla_per_10k", area="statistical_neighbours", year=last - 1, period="x",
+                             value=55, source="Test")
+    html = as_user(world.bob).get("/performance/kpi/cla_per_10k/").content.decode()
+    spec = json.loads(re.search(r'<script type="application/json" id="annual-spec">(.*?)</script>', html, re.S).group(1))
+    lines = {(v["series"], v["end"], v["value"]) for v in spec["data"]["values"] if v["series"] != "This selection"}
+    assert lines == {("England", f"{last - 3}-03-31", 60), ("England", f"{last - 2}-03-31", 62),
+                     ("England", f"{last}-03-31", 67), ("Statistical neighbours", f"{last - 1}-03-31", 55)}
+    table = html.split('data-testid="history"')[1].split("</table>")[0]
+    assert [int(y) for y in re.findall(r'font-weight-regular">(\d{4})</th>', table)] == [last - 3, last - 2, last - 1, last]
+
+
+def test_a_teams_worker_choice_offers_its_current_members_only(world, as_user, dana, cared_for):
+    """Someone who has left the team (their membership ended) is not offered as one of its
+    workers because they are still active in another team."""
+    from haven.accounts.models import Membership, Team
+    from haven.accounts.roles import Role
+
+    other = Team.objects.create(name="Another team", authority=world.westminster)
+    other.serves.add(world.westminster)
+    Membership.objects.filter(user=dana, team=dana.dash_team).update(active=False)
+    Membership.objects.create(user=dana, team=other, role=Role.SOCIAL_WORKER)
+    html = as_user(world.bob).get(f"/performance/?unit=la-{world.westminster.pk}"
+                                  f"&team={dana.dash_team.pk}&period=12m").content.decode()
+    workers = html.split('name="worker"')[1].split("</select>")[0]
+    assert f'value="{dana.pk}"' not in workers
+    html = as_user(world.bob).get(f"/performance/?unit=la-{world.westminster.pk}&team={other.pk}&period=12m").content.decode()
+    assert f'value="{dana.pk}"' in html.split('name="worker"')[1].split("</select>")[0]
