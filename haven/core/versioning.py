@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils import timezone
 
 
 class StaleEdit(Exception):
@@ -15,9 +16,21 @@ class StaleEdit(Exception):
         who = str(changed_by) if changed_by else "another user"
         super().__init__(f"{who} changed this record since you opened it")
 
+    def message(self, what: str = "record") -> str:
+        """What a form says when it refuses the save (who and when, in local time)."""
+        when = ""
+        if self.changed_at:
+            at = timezone.localtime(self.changed_at) if timezone.is_aware(self.changed_at) else self.changed_at
+            when = f" at {at:%H:%M on %d/%m/%Y}"
+        return (f"{self.changed_by or 'Another user'} changed this {what}{when}, after you opened it. "
+                f"Your changes have not been saved. Check the {what}, then save again to keep your changes.")
+
 
 def last_change(obj):
-    """(user, when) of the latest saved version of ``obj``."""
+    """(user, when) of the latest saved version of ``obj``: from its history, or for a model
+    without one from its ``updated_by`` and ``updated_at``."""
+    if not hasattr(type(obj), "history"):
+        return getattr(obj, "updated_by", None), getattr(obj, "updated_at", None)
     latest = obj.history.order_by("-history_date", "-history_id").select_related("history_user").first()
     if latest is None:
         return None, None

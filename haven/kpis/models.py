@@ -183,7 +183,7 @@ class Scorecard(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     # Optimistic locking of the settings: a change from a page opened before someone else's is refused.
     version = models.PositiveIntegerField(default=1)
-    updated_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(null=True, blank=True, auto_now=True)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
 

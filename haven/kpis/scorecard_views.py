@@ -17,7 +17,6 @@ import datetime as dt
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
@@ -26,6 +25,7 @@ from django.views import generic
 
 from haven.audit.log import Action, record
 from haven.core.forms import GovukForm
+from haven.core.versioning import StaleEdit, save_versioned
 from haven.core.views.generic import CapabilityRequiredMixin
 
 from . import scorecards, store
@@ -188,35 +188,29 @@ class ScorecardEdit(ScorecardMixin, generic.FormView):
     def form_valid(self, form):
         s = self.scorecard()
         unit = form.units[form.cleaned_data["unit"]]
-        expected = form.cleaned_data.get("version") or s.version
-        with transaction.atomic():
-            current = Scorecard.objects.select_for_update(of=("self",)).select_related("updated_by").get(pk=s.pk)
-            if current.version != expected:
-                return self.stale(form, current)
-            before = {"title": current.title, "kpis": current.kpis, "generate_on_day": current.generate_on_day,
-                      "active": current.active,
-                      "unit": f"la-{current.authority_id}" if current.authority_id else f"p-{current.partnership_id}"}
-            s.title, s.authority, s.partnership = form.cleaned_data["title"], unit.authority, unit.partnership
-            s.kpis, s.generate_on_day = form.cleaned_data["kpis"], form.cleaned_data["generate_on_day"]
-            s.active = form.cleaned_data["active"]
-            s.version, s.updated_at, s.updated_by = current.version + 1, timezone.now(), self.request.user
-            s.save()
+        before = {"title": s.title, "unit": f"la-{s.authority_id}" if s.authority_id else f"p-{s.partnership_id}",
+                  "kpis": s.kpis, "generate_on_day": s.generate_on_day, "active": s.active}
+        s.title, s.authority, s.partnership = form.cleaned_data["title"], unit.authority, unit.partnership
+        s.kpis, s.generate_on_day = form.cleaned_data["kpis"], form.cleaned_data["generate_on_day"]
+        s.active = form.cleaned_data["active"]
+        try:
+            save_versioned(s, expected_version=form.cleaned_data.get("version") or s.version, actor=self.request.user)
+        except StaleEdit as stale:
+            return self.stale(form, stale)
         changed = [k for k, v in before.items() if form.cleaned_data[k] != v]
         scorecards.audit(self.request, Action.UPDATE, s, f"Scorecard {s.title} changed", changed=changed)
         messages.success(self.request, "Scorecard saved.")
         return HttpResponseRedirect(reverse("kpis:scorecard", args=[s.pk]))
 
-    def stale(self, form, current):
+    def stale(self, form, stale):
         """Someone saved the scorecard after this page was opened: nothing is saved, the choices
         made here are kept, what is saved now is shown, and the form carries the version seen, so
         saving again keeps these choices (a deliberate choice, never a silent overwrite)."""
-        who = current.updated_by or "Another user"
-        when = f" at {timezone.localtime(current.updated_at):%H:%M on %d/%m/%Y}" if current.updated_at else ""
-        form.add_error(None, f"{who} changed this scorecard{when}, after you opened it. Your changes have not been "
-                             "saved. Check what is saved now, then save again to keep your changes.")
+        form.add_error(None, stale.message("scorecard"))
         data = form.data.copy()
-        data["version"] = current.version
+        data["version"] = stale.obj.version
         form.data = data
+        current = Scorecard.objects.select_related("authority", "partnership", "updated_by").get(pk=stale.obj.pk)
         self._scorecard = current
         catalogue = load()
         names = [catalogue[k].name if k in catalogue else k for k in current.kpis]

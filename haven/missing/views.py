@@ -48,12 +48,6 @@ from .models import (
 )
 
 
-def _stale_message(stale: StaleEdit) -> str:
-    when = f" at {stale.changed_at:%H:%M on %d/%m/%Y}" if stale.changed_at else ""
-    return (f"{stale.changed_by or 'Another user'} changed this record{when}, after you opened it. Your changes have "
-            "not been saved. Check the record, then save again to keep your changes.")
-
-
 def _can_change(user, obj) -> bool:
     return type(obj).objects.visible_to(user, "change").filter(pk=obj.pk).exists()
 
@@ -105,7 +99,7 @@ class ServiceFormView(FormPageMixin, generic.FormView):
             form.apply_problems(refused.problems)
             return self.form_invalid(form)
         except StaleEdit as stale:
-            form.add_error(None, _stale_message(stale))
+            form.add_error(None, stale.message())
             data = form.data.copy()
             data["version"] = stale.obj.version
             form.data = data

@@ -33,12 +33,6 @@ def child_url(person) -> str:
     return reverse("permanence:child", args=[person.pk])
 
 
-def _stale_message(stale) -> str:
-    when = f" at {timezone.localtime(stale.changed_at):%H:%M on %d/%m/%Y}" if stale.changed_at else ""
-    return (f"{stale.changed_by or 'Another user'} changed this record{when}, after you opened it. "
-            "Your changes have not been saved. Check the record, then save again to keep your changes.")
-
-
 class ChildPermanence(CapabilityRequiredMixin, generic.TemplateView):
     """/permanence/children/<person_pk>/: everything about the child's permanence."""
 
@@ -233,7 +227,7 @@ class RecordFormView(FormPageMixin, RecordMixin, generic.FormView):
             forms.add_problems(form, refused.problems)
             return self.form_invalid(form)
         except StaleEdit as stale:
-            form.add_error(None, _stale_message(stale))
+            form.add_error(None, stale.message())
             data = form.data.copy()
             data["version"] = stale.obj.version
             form.data = data

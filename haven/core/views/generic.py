@@ -237,12 +237,7 @@ class RecordUpdateView(HtmxMixin, FormPageMixin, RecordMixin, generic.UpdateView
                 self.after_save(obj, form)
                 record(self.request, Action.UPDATE, obj=obj, detail={"changed": form.changed_data})
         except StaleEdit as stale:
-            when = f" at {stale.changed_at:%H:%M on %d/%m/%Y}" if stale.changed_at else ""
-            form.add_error(
-                None,
-                f"{stale.changed_by or 'Another user'} changed this record{when}, after you opened it. "
-                "Your changes have not been saved. Check the record, then save again to keep your changes.",
-            )
+            form.add_error(None, stale.message())
             data = form.data.copy()
             data["version"] = stale.obj.version
             form.data = data
