@@ -282,7 +282,8 @@ def _year(raw: str, line: int, errors: list[RowError], name: str = "year") -> in
     return int(raw)
 
 
-def _number(raw: str) -> float | None:
+def parse_number(raw: str) -> float | None:
+    """A number as people type it (411, 94.6%, 1,234), or None when it is not a finite number."""
     cleaned = raw.replace(",", "").replace(" ", "").removesuffix("%")
     try:
         value = float(cleaned)
@@ -365,7 +366,7 @@ def load_benchmarks(file_or_text, *, actor, replace: bool = False) -> LoadReport
         if not r["period"]:
             errors.append(RowError(line, "enter the period as published, like 2014-15 or at 31 March 2015"))
         _too_long(r["period"], "period", 40, line, errors)
-        value = _number(r["value"]) if r["value"] else None
+        value = parse_number(r["value"]) if r["value"] else None
         if not r["value"]:
             errors.append(RowError(line, "enter the value: a number, like 94.6"))
         elif value is None:
@@ -420,7 +421,7 @@ def load_starter_benchmarks(*, actor=None, replace: bool = False) -> LoadReport:
     return load_benchmarks(STARTER_BENCHMARKS, actor=actor, replace=replace)
 
 
-def _figure(value: float) -> str:
+def plain_number(value: float) -> str:
     """A value as the CSV writes it: 411, 94.6 (no trailing .0, no rounding)."""
     return str(int(value)) if float(value).is_integer() else repr(float(value))
 
@@ -432,7 +433,7 @@ def export_benchmarks(out=None) -> str | None:
     writer = csv.writer(target, lineterminator="\n")
     writer.writerow(BENCHMARK_COLUMNS)
     for b in Benchmark.objects.order_by("kpi", "area", "area_name", "year"):
-        writer.writerow([b.kpi, b.area, b.area_name, b.year, b.period, _figure(b.value), b.source])
+        writer.writerow([b.kpi, b.area, b.area_name, b.year, b.period, plain_number(b.value), b.source])
     return target.getvalue() if out is None else None
 
 
@@ -460,7 +461,7 @@ def load_populations(file_or_text, *, actor, replace: bool = False) -> LoadRepor
             errors.append(RowError(line, f"authority '{r['authority']}' is not an authority Haven holds "
                                          "(give its name, LEA or ONS code)"))
         year = _year(r["year"], line, errors)
-        children = _number(r["children"]) if r["children"] else None
+        children = parse_number(r["children"]) if r["children"] else None
         if not r["children"]:
             errors.append(RowError(line, "enter the number of children aged 0 to 17, like 40694"))
         elif children is None or not children.is_integer() or children <= 0:

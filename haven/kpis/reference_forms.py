@@ -8,6 +8,7 @@ from django import forms
 from haven.core.forms import GovukForm
 
 from .catalogue import PERCENT, Kpi
+from .reference import parse_number, plain_number
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 
@@ -47,8 +48,8 @@ class TargetsForm(GovukForm):
                 label=f"Note about the target for {who}", required=False, max_length=300,
                 help_text="For example, where the target comes from")
             if existing is not None and not self.is_bound:
-                self.initial[f"target_{key}"] = _shown(existing.target)
-                self.initial[f"amber_{key}"] = _shown(existing.amber_within)
+                self.initial[f"target_{key}"] = plain_number(existing.target)
+                self.initial[f"amber_{key}"] = plain_number(existing.amber_within)
                 self.initial[f"note_{key}"] = existing.note
             self.sections.append((key, heading, authority, existing))
         # style the fields added after GovukFormMixin ran
@@ -57,17 +58,12 @@ class TargetsForm(GovukForm):
                 field.widget.attrs.setdefault("class", "govuk-input")
 
     def _parse(self, name: str, what: str) -> float | None:
-        raw = (self.cleaned_data.get(name) or "").strip().removesuffix("%").strip()
+        raw = (self.cleaned_data.get(name) or "").strip()
         if not raw:
             return None
-        try:
-            value = float(raw.replace(",", ""))
-        except ValueError:
+        value = parse_number(raw)
+        if value is None:
             self.add_error(name, f"{what} must be a number, like 85 or 92.5")
-            return None
-        if value != value or value in (float("inf"), float("-inf")):
-            self.add_error(name, f"{what} must be a number, like 85 or 92.5")
-            return None
         return value
 
     def clean(self):
@@ -102,9 +98,6 @@ class TargetsForm(GovukForm):
                 self.targets[key] = None if target is None else (target, amber or 0.0, note)
         return data
 
-
-def _shown(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else repr(float(value))
 
 
 class BenchmarkUploadForm(GovukForm):
