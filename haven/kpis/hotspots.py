@@ -21,7 +21,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, F, Max, OuterRef, Q
+from django.db.models import F, Max
 from django.urls import reverse
 from django.utils import timezone
 
@@ -259,28 +259,17 @@ def _visits(scope: Scope, now) -> list[Listed]:
 
 
 def _unallocated(scope: Scope, now) -> list[Listed]:
-    """Children with an open case (CIN episode referred and not closed by the end of the as-at date,
-    a current CP plan, or looked after: as the KPIs) and no current social worker allocation naming
-    a worker (``Allocation.objects.current``). Unallocated since: the later of the day the case
-    opened (the earliest open record's start) and the day the last social worker allocation ended."""
-    from haven.assessments.models import CINEpisode
+    """The counted rows of the KPI ``unallocated_children_count``: children with an open case
+    (``open_cases``: a CIN episode, a current CP plan, or looked after) and no current social
+    worker allocation naming a worker. Unallocated since: the later of the day the case opened
+    (the earliest open record's start) and the day the last social worker allocation ended."""
     from haven.people.models import Allocation
 
-    from .definitions.looked_after import looked_after_on
-    from .definitions.protection import plans_current
+    from .definitions.adoption_leavers_workforce import OPEN_AS, unallocated_children_count
 
     today = scope.as_of
-    worker_now = (Allocation.objects.current(today)
-                  .filter(role=Allocation.Role.SOCIAL_WORKER, worker__isnull=False, person_id=OuterRef("person_id")))
-    cin = (CINEpisode.objects.filter(authority_id__in=scope.authority_ids, person__kind="child",
-                                     referral_date__lte=today)
-           .filter(Q(closure_date__isnull=True) | Q(closure_date__gt=today)))
-    sources = (("child in need", cin, "referral_date"), ("child protection plan", plans_current(scope, "cp"), "start_date"),
-               ("looked after", looked_after_on(scope), "start_date"))
-    open_as: dict[int, dict[str, dt.date]] = defaultdict(dict)
-    for label, qs, date_field in sources:
-        for pid, since in qs.filter(~Exists(worker_now)).values_list("person_id", date_field):
-            open_as[pid][label] = min(since, open_as[pid].get(label, since))
+    open_as = {r.person_id: {how: r.why[f"{how} since"] for how in OPEN_AS if f"{how} since" in r.why}
+               for r in unallocated_children_count(scope) if r.counted}
     if not open_as:
         return []
     ids = sorted(open_as)
@@ -305,7 +294,7 @@ def _unallocated(scope: Scope, now) -> list[Listed]:
         since = max(opened, ended[0]) if ended else opened
         rows.append(Listed(pid, worst=(since,), action=(
             "Allocate a worker", reverse("people:allocation-create", args=[pid]), "people.allocate"), why={
-            "open as": ", ".join(label for label, _qs, _f in sources if label in open_as[pid]),
+            "open as": ", ".join(open_as[pid]),
             "open since": opened, "unallocated since": since, "days unallocated": (today - since).days,
             "last social worker": ended[1] if ended else "none",
             "allocated to team": ", ".join(sorted(teams[pid]))}))

@@ -428,28 +428,44 @@ def caseload_per_iro(scope: Scope):
     yield from _caseload_rows(pairs)
 
 
-@kpi("unallocated_children_count", "Children open to social care without an allocated social worker", kind=COUNT,
-     unit="children", polarity=LOWER, source="Local: open cases (CIN episode open or looked after) with no social "
-     "worker allocated", group=WORKFORCE)
-def unallocated_children_count(scope: Scope):
+OPEN_AS = ("child in need", "child protection plan", "looked after")
+
+
+def open_cases(scope: Scope) -> dict[int, dict[str, dt.date]]:
     """Children of the scope's authorities open to children's social care at the end of the
-    as-at date: a child in need episode referred on or before it and not closed by it (closure
-    after it, or none), or looked after (as ``cla_count``); counted when no social worker is
-    allocated to them then (no current ``Allocation`` of role social worker naming a worker, as
-    ``caseload_per_worker``; an allocation to a team only does not count). Every open child is
-    listed; the allocated ones are not counted."""
+    as-at date, ``{person: {how: since}}``: "child in need" (an episode referred on or before it
+    and not closed by it: closure after it, or none), "child protection plan" (a current plan, as
+    ``cp_count``) or "looked after" (as ``cla_count``); since: the earliest such record's start.
+    The KPI ``unallocated_children_count`` and the hotspots list of unallocated children."""
     from haven.assessments.models import CINEpisode
     from haven.kpis.definitions.looked_after import looked_after_on
-    from haven.people.models import Allocation
+    from haven.kpis.definitions.protection import plans_current
 
     cin = (CINEpisode.objects.filter(authority_id__in=scope.authority_ids, referral_date__lte=scope.as_of)
            .filter(Q(closure_date__isnull=True) | Q(closure_date__gt=scope.as_of)))
-    cla = looked_after_on(scope)
-    open_since: dict[int, dict] = defaultdict(dict)
-    for label, rows in (("child in need since", cin.values_list("person_id", "referral_date")),
-                        ("looked after since", cla.values_list("person_id", "start_date"))):
+    found: dict[int, dict[str, dt.date]] = defaultdict(dict)
+    for how, rows in zip(OPEN_AS, (cin.values_list("person_id", "referral_date"),
+                                   plans_current(scope, "cp").values_list("person_id", "start_date"),
+                                   looked_after_on(scope).values_list("person_id", "start_date")), strict=True):
         for pid, since in rows:
-            open_since[pid][label] = min(since, open_since[pid].get(label, since))
+            found[pid][how] = min(since, found[pid].get(how, since))
+    return found
+
+
+@kpi("unallocated_children_count", "Children open to social care without an allocated social worker", kind=COUNT,
+     unit="children", polarity=LOWER, source="Local: open cases (CIN episode open, on a CP plan or looked after) "
+     "with no social worker allocated", group=WORKFORCE)
+def unallocated_children_count(scope: Scope):
+    """Children of the scope's authorities open to children's social care at the end of the
+    as-at date (``open_cases``: a child in need episode referred on or before it and not closed
+    by it, a current child protection plan, or looked after); counted when no social worker is
+    allocated to them then (no current ``Allocation`` of role social worker naming a worker, as
+    ``caseload_per_worker``; an allocation to a team only does not count). Every open child is
+    listed; the allocated ones are not counted."""
+    from haven.people.models import Allocation
+
+    open_since = {pid: {f"{how} since": since for how, since in hows.items()}
+                  for pid, hows in open_cases(scope).items()}
     if not open_since:
         return
     current = (Allocation.objects.current(scope.as_of).filter(role=Allocation.Role.SOCIAL_WORKER,
