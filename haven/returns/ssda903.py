@@ -220,11 +220,14 @@ def build(authority, year: int, *, with_previous: bool = False, as_at: dt.date |
                                                                    started_at__date__lte=known)
                            .filter(Q(ended_at__isnull=True) | Q(ended_at__date__gte=start))
                            .order_by("person_id", "started_at")]
-    # OC2: looked after continuously for 12 months at 31 March: since 1 April at the latest (as
-    # the rules read the cohort from the episodes: 185, 186, 191; not "365 days", which in a
-    # leap year would take in a child who came into care on 2 April)
-    # (in a year in progress: since 1 April and still looked after on the day the return is as at)
-    oc2 = sorted({p.person_id for p in periods if p.start_date <= start and (p.end_date is None or p.end_date > known)})
+    # OC2: looked after continuously for 12 months at 31 March, read from the episodes as the
+    # rules read it (185, 186, 191): since 1 April at the latest (not "365 days", which in a leap
+    # year would take in a child who came into care on 2 April), not on short breaks (V3/V4);
+    # in a year in progress, still looked after on the day the return is as at
+    from .ssda903_rules.common import continuously_looked_after
+
+    cohort = continuously_looked_after(r.tables["episodes"], start, end)
+    oc2 = sorted(pk for pk, ident in child_id.items() if ident in cohort)
     sdq = {s.person_id: s for s in SDQScore.objects.filter(person_id__in=oc2, completed_on__range=(start, known)).order_by("completed_on")}
     health = set(HealthAssessment.objects.filter(person_id__in=oc2, completed_on__range=(start, known))
                  .values_list("person_id", flat=True))

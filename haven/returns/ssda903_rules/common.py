@@ -46,3 +46,34 @@ def by_child(rows: Iterable[dict], order: str = "") -> dict[str, list[dict]]:
         for group in out.values():
             group.sort(key=lambda r: date(r[order]) or dt.date.min)
     return out
+
+
+SHORT_BREAKS = frozenset({"V3", "V4"})
+
+
+def in_year(episode: dict, start: dt.date, end: dt.date) -> bool:
+    """An episode open at some time from ``start`` to ``end``."""
+    decom, dec = date(episode["DECOM"]), date(episode["DEC"])
+    return decom is not None and decom <= end and (dec is None or dec >= start)
+
+
+def continuously_looked_after(episodes: Iterable[dict], start: dt.date, end: dt.date) -> set[str]:
+    """The OC2 cohort (the DfE's definition as the validator applies it): children looked after
+    continuously for at least 12 months at the year's end: looked after in the year, and no
+    episode starts a period of care (RNE S) after its first day, none ends other than by a
+    change of episode (REC X1) in it (so a child who ceased to be looked after on 31 March is
+    not in it), and none in it is a short break (V3/V4). The rules and the OC2 table read this
+    one definition."""
+
+    def breaks(e: dict) -> bool:
+        decom, dec = date(e["DECOM"]), date(e["DEC"])
+        starts_care = e["RNE"] == "S" and decom is not None and decom > start
+        leaves_care = dec is not None and dec <= end and e["REC"] != "X1"
+        return starts_care or leaves_care or e["LS"] in SHORT_BREAKS
+
+    out = set()
+    for child, eps in by_child(episodes).items():
+        during = [e for e in eps if in_year(e, start, end)]
+        if during and not any(breaks(e) for e in during):
+            out.add(child)
+    return out

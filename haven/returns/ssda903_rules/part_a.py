@@ -26,11 +26,11 @@ from haven.core.codes.looked_after import (
 from haven.returns.rules import Hit
 from haven.returns.ssda903 import year_bounds
 
+from .common import SHORT_BREAKS, continuously_looked_after, in_year
 from .common import by_child as _by_child
 from .common import date as _date
 from .registry import SSDA903_2027 as R
 
-SHORT_BREAKS = {"V3", "V4"}
 UPN_UNKNOWN = {"UN1", "UN2", "UN3", "UN4", "UN5"}
 UPN_FORMAT = re.compile(r"^[A-HJ-NP-RT-Z](\d{12}|\d{11}[A-Z])$")
 OC3_ITEMS = ("IN_TOUCH", "ACTIV", "ACCOM")
@@ -77,30 +77,8 @@ def _episodes_over_years(ret) -> dict[str, list[dict]]:
     return out
 
 
-def _in_year(episode: dict, start: dt.date, end: dt.date) -> bool:
-    decom, dec = _date(episode["DECOM"]), _date(episode["DEC"])
-    return decom is not None and decom <= end and (dec is None or dec >= start)
-
-
 def _continuously_looked_after(ret) -> set[str]:
-    """Children looked after continuously for at least 12 months at 31 March (the DfE's
-    definition as the validator applies it): looked after in the year, and no episode starts a
-    period of care (RNE S) after 1 April, no episode ends other than by a change of episode (REC
-    X1) in the year, and no episode in the year is a short break (V3/V4)."""
-    start, end = year_bounds(ret.year)
-
-    def breaks(e: dict) -> bool:
-        decom, dec = _date(e["DECOM"]), _date(e["DEC"])
-        starts_care = e["RNE"] == "S" and decom is not None and decom > start
-        leaves_care = dec is not None and dec <= end and e["REC"] != "X1"
-        return starts_care or leaves_care or e["LS"] in SHORT_BREAKS
-
-    out = set()
-    for child, eps in _by_child(ret.rows("episodes")).items():
-        in_year = [e for e in eps if _in_year(e, start, end)]
-        if in_year and not any(breaks(e) for e in in_year):
-            out.add(child)
-    return out
+    return continuously_looked_after(ret.rows("episodes"), *year_bounds(ret.year))
 
 
 def _uasc(ret) -> set[str]:
@@ -393,7 +371,7 @@ def uasc_this_year_not_last_year(ret):
 def uasc_information_for_a_care_leaver(ret):
     """A care leaver (OC3 completed, no episode in the year) with a UASC row."""
     start, end = year_bounds(ret.year)
-    in_care = {e["CHILD"] for e in ret.rows("episodes") if _in_year(e, start, end)}
+    in_care = {e["CHILD"] for e in ret.rows("episodes") if in_year(e, start, end)}
     uasc = _uasc(ret)
     for r in ret.rows("oc3"):
         if r["CHILD"] in uasc and r["CHILD"] not in in_care and _oc3_completed(r):

@@ -26,12 +26,12 @@ from haven.core.codes.looked_after import (
 from haven.returns.rules import Hit
 from haven.returns.ssda903 import year_bounds
 
+from .common import SHORT_BREAKS, continuously_looked_after
 from .common import by_child as _by_child
 from .common import date as _date
 from .common import invalid_date as _invalid_date
 from .registry import SSDA903_2027 as R
 
-SHORT_BREAKS = {"V3", "V4"}
 NO_PROVIDER_PLACEMENTS = {"T0", "T1", "T2", "T3", "T4", "Z1"}
 ADOPTION_ITEMS = ("DATE_INT", "DATE_MATCH", "FOSTER_CARE", "NB_ADOPTR", "SEX_ADOPTR", "LS_ADOPTR")
 CARE_LEAVER_ITEMS = ("IN_TOUCH", "ACTIV", "ACCOM")
@@ -105,24 +105,7 @@ def _periods(episodes: list[dict]) -> list[Period]:
 
 
 def _continuously_looked_after(ret) -> set[str]:
-    """The OC2 cohort as the DfE defines it from the episodes: children looked after during the
-    year with no episode that starts care (RNE S) after the year start, ends care (REC not X1)
-    in the year, or is a short break (LS V3/V4). A child who ceased to be looked after on 31
-    March is not looked after at 31 March, so not in OC2 (as ``part_a`` and the OC2 table)."""
-    start, end = year_bounds(ret.year)
-    out = set()
-    for child, rows in _episodes(ret).items():
-        in_year, broken = False, False
-        for r in rows:
-            decom, dec = _date(r["DECOM"]), _date(r["DEC"])
-            during = decom <= end and (dec is None or dec >= start)
-            in_year |= during
-            broken |= ((r["RNE"] == "S" and start < decom <= end)
-                       or (r["REC"] != "X1" and dec is not None and start <= dec <= end)
-                       or (r["LS"] in SHORT_BREAKS and during))
-        if in_year and not broken:
-            out.add(child)
-    return out
+    return continuously_looked_after(ret.rows("episodes"), *year_bounds(ret.year))
 
 
 def _adopted_in_year(ret) -> set[str]:

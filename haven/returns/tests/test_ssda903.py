@@ -130,6 +130,19 @@ def _in_care(world, *, first, born, start, end=None, end_reason="", sdq_on=None)
     return kid
 
 
+def test_oc2_leaves_out_a_child_on_short_breaks_as_the_rules_do(world):
+    """A child looked after all year under a series of short breaks (V3) is not in the OC2 cohort
+    (the DfE's definition, as the rules read it), so has no OC2 row; one on a care order has."""
+    from haven.looked_after.models import Episode
+
+    ordered = _in_care(world, first="Cee", born=dt.date(2014, 5, 5), start=dt.date(2024, 1, 10))
+    breaks = _in_care(world, first="Vee", born=dt.date(2014, 5, 5), start=dt.date(2024, 1, 10))
+    Episode.objects.filter(person=breaks).update(legal_status="V3")
+    ret = ssda903.build(world.westminster, 2025)
+    oc2 = {r["CHILD"] for r in ret.tables["oc2"]}
+    assert ordered.local_id in oc2 and breaks.local_id not in oc2
+
+
 def test_oc2_is_the_children_looked_after_since_1_april_even_in_a_leap_year(world):
     """2024 is a leap year: 364 days before 31 March 2024 is 2 April 2023. A child who came into
     care that day was not looked after for the whole year (the rules read the cohort from the
