@@ -259,6 +259,19 @@ def _qualifying(result: Eligibility, born, periods, short_breaks, age: int, in_e
 
 
 # -- from the records ----------------------------------------------------------------------------
+def oc3_next_year(born: dt.date, age: int, periods, as_at: dt.date) -> bool:
+    """True when a care leaver whose 17th or 18th birthday (``age``) falls in a year is reported
+    in the SSDA903's OC3 the next year, with this year's row blank (rules 1007, 1016): looked
+    after on that birthday, or ceasing to be looked after on or after it (most leave care on the
+    18th birthday itself), as known on ``as_at`` (a period of care ending after it is still
+    open). ``periods``: (start, end or None) of their periods of care. The SSDA903's OC3 table
+    and the care leaver KPIs at 17-18 both read this."""
+    if age not in (17, 18):
+        return False
+    day = birthday(born, age)
+    return any(end is None or end > as_at or end >= day for start, end in periods if start <= as_at)
+
+
 def history_of(person):
     """(periods, short breaks, custody) spans from the records."""
     from haven.looked_after.models import Episode, PeriodOfCare

@@ -19,6 +19,7 @@ from pathlib import Path
 from django.db.models import Q
 from django.utils import timezone
 
+from haven.care_leavers.eligibility import oc3_next_year
 from haven.core.calendar import age_on, birthday
 
 TABLES: dict[str, tuple[str, ...]] = {
@@ -250,31 +251,36 @@ def build(authority, year: int, *, with_previous: bool = False, as_at: dt.date |
     r.tables["oc2"] = rows
     # OC3: care leavers whose 17th to 21st birthday falls in the year (what is known of them by
     # the day the return is as at)
-    leavers = Person.objects.filter(authority=authority, periods_of_care__end_date__isnull=False,
-                                    periods_of_care__end_date__lte=known).distinct()
-    rows = []
-    for p in leavers.order_by("pk"):
-        if not p.date_of_birth:
-            continue
+    leavers = []
+    for p in (Person.objects.filter(authority=authority, periods_of_care__end_date__isnull=False,
+                                    periods_of_care__end_date__lte=known,
+                                    date_of_birth__gte=dt.date(start.year - 22, 1, 1),
+                                    date_of_birth__lte=dt.date(end.year - 17, 12, 31))
+              .distinct().order_by("pk").prefetch_related("periods_of_care")):
         if not any(start <= birthday(p.date_of_birth, n) <= end for n in (17, 18, 19, 20, 21)):
             continue
-        periods_known = [pc for pc in p.periods_of_care.all() if pc.start_date <= known]
-        if not any(birthday(p.date_of_birth, 16) <= (pc.end_date if pc.end_date and pc.end_date <= known else end)
-                   for pc in periods_known):
-            continue
+        periods_known = [(pc.start_date, pc.end_date) for pc in p.periods_of_care.all() if pc.start_date <= known]
+        if any(birthday(p.date_of_birth, 16) <= (e if e and e <= known else end) for _s, e in periods_known):
+            leavers.append((p, periods_known))
+    ids = [p.pk for p, _periods in leavers]
+    # the latest of each, as known on the day (one query each, the latest last)
+    contact = dict(LeaverContact.objects.filter(person_id__in=ids, contact_on__lte=known)
+                   .order_by("contact_on", "pk").values_list("person_id", "in_touch"))
+    activity = dict(Activity.objects.filter(person_id__in=ids, start_date__lte=known)
+                    .order_by("start_date", "pk").values_list("person_id", "code"))
+    home = {pid: (kind, suitable) for pid, kind, suitable in Accommodation.objects.filter(
+        person_id__in=ids, start_date__lte=known).order_by("start_date", "pk").values_list("person_id", "kind", "suitable")}
+    rows = []
+    for p, periods_known in leavers:
         r.people.setdefault(p.pk, p)
-        age = age_on(p.date_of_birth, end)
-        if age in (17, 18) and any(pc.end_date is None or pc.end_date > known or pc.end_date >= birthday(p.date_of_birth, age)
-                                   for pc in periods_known):
+        if oc3_next_year(p.date_of_birth, age_on(p.date_of_birth, end), periods_known, known):
             # still looked after on the birthday that brings them into OC3: reported next year
             rows.append({"CHILD": p.local_id, "DOB": d(p.date_of_birth), "IN_TOUCH": "", "ACTIV": "", "ACCOM": ""})
             continue
-        contact = LeaverContact.objects.filter(person=p, contact_on__lte=known).order_by("-contact_on").first()
-        act = Activity.objects.filter(person=p, start_date__lte=known).order_by("-start_date").first()
-        acc = Accommodation.objects.filter(person=p, start_date__lte=known).order_by("-start_date").first()
-        rows.append({"CHILD": p.local_id, "DOB": d(p.date_of_birth), "IN_TOUCH": contact.in_touch if contact else "",
-                     "ACTIV": act.code if act else "",
-                     "ACCOM": (acc.kind + ("" if acc.suitable is None else "1" if acc.suitable else "2")) if acc else ""})
+        kind, suitable = home.get(p.pk, ("", None))
+        rows.append({"CHILD": p.local_id, "DOB": d(p.date_of_birth), "IN_TOUCH": contact.get(p.pk, ""),
+                     "ACTIV": activity.get(p.pk, ""),
+                     "ACCOM": (kind + ("" if suitable is None else "1" if suitable else "2")) if p.pk in home else ""})
     r.tables["oc3"] = rows
     # UASC: every child looked after in the year who has been an unaccompanied asylum-seeking
     # child, in this period of care or an earlier one (the date the status ceased is the 18th

@@ -140,3 +140,20 @@ def test_eligible_from_projects_an_open_period():
     assert eligible_from(BORN, [(D(2024, 1, 1), None)], []) == D(2024, 3, 31)  # 91st day
     assert eligible_from(BORN, [(D(2024, 1, 1), D(2024, 2, 1))], []) is None
     assert eligible_from(BORN, [(D(2026, 1, 1), None)], []) is None  # 91 days would be after 18
+
+
+def test_oc3_next_year_for_those_looked_after_on_or_leaving_on_or_after_the_17th_or_18th_birthday():
+    """SSDA903 rules 1007 and 1016, read by the OC3 table and the care leaver KPIs alike."""
+    from haven.care_leavers.eligibility import oc3_next_year
+
+    born = dt.date(2008, 6, 15)
+    as_at = dt.date(2027, 3, 31)
+    eighteen = dt.date(2026, 6, 15)
+    assert oc3_next_year(born, 18, [(dt.date(2020, 1, 1), eighteen)], as_at)                        # left on the birthday
+    assert oc3_next_year(born, 18, [(dt.date(2020, 1, 1), None)], as_at)                            # still looked after
+    assert not oc3_next_year(born, 18, [(dt.date(2020, 1, 1), eighteen - dt.timedelta(days=1))], as_at)
+    # a period ending after the day the return is as at is still open on that day
+    assert oc3_next_year(born, 18, [(dt.date(2020, 1, 1), dt.date(2026, 5, 1))], dt.date(2026, 4, 30))
+    # a period starting after that day is not known yet; at 19 to 21 nobody is held back
+    assert not oc3_next_year(born, 18, [(dt.date(2027, 4, 1), None)], as_at)
+    assert not oc3_next_year(born, 19, [(dt.date(2020, 1, 1), None)], as_at)

@@ -197,7 +197,12 @@ def care_leavers_on_birthday(scope: Scope, ages: tuple[int, ...]) -> list[Leaver
     - EET: the activity current on the birthday is F1, P1, F2, P2, F4, P4, F5 or P5.
     - Suitable: the accommodation current on the birthday is suitable (its ACCOM ends in 1).
     """
-    from haven.care_leavers.eligibility import EDUCATION_TRAINING, SHORT_BREAK_STATUSES, classify
+    from haven.care_leavers.eligibility import (
+        EDUCATION_TRAINING,
+        SHORT_BREAK_STATUSES,
+        classify,
+        oc3_next_year,
+    )
     from haven.care_leavers.models import (
         Accommodation,
         Activity,
@@ -262,10 +267,9 @@ def care_leavers_on_birthday(scope: Scope, ages: tuple[int, ...]) -> list[Leaver
                 category = LE.FORMER_RELEVANT   # was eligible: former relevant from 18
         if category not in (LE.RELEVANT, LE.FORMER_RELEVANT):
             continue
-        if age in (17, 18) and any(b is None or b >= day for a, b in periods[pid] if a <= scope.as_of):
-            # looked after on the 17th or 18th birthday, or ceased on or after it (at 18, most leave
-            # care on the birthday itself): the SSDA903 reports them the next year, at 18 or 19, with
-            # OC3 blank this year (rules 1007, 1016); so does this cohort
+        if oc3_next_year(born, age, periods[pid], scope.as_of):
+            # looked after on the 17th or 18th birthday, or ceased on or after it: the SSDA903
+            # reports them the next year, with OC3 blank this year (rules 1007, 1016); so does this cohort
             continue
         window = (add_months(day, -3), min(add_months(day, 1), scope.as_of))
         around = [c for c in contacts[pid] if window[0] <= c[0] <= window[1]]
