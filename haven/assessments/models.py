@@ -13,7 +13,13 @@ from haven.core.models import CaseQuerySet, CaseRecord
 
 class EpisodeQuerySet(CaseQuerySet):
     def open_on(self, day):
+        """Open at some time on ``day`` (an episode closed that day was open during it)."""
         return self.filter(referral_date__lte=day).filter(models.Q(closure_date__isnull=True) | models.Q(closure_date__gte=day))
+
+    def open_at_end_of(self, day):
+        """Open when ``day`` is over: referred on or before it and not closed by it (closed after
+        it, or not at all). Children in need at 31 March (CIN census), the KPIs and open cases."""
+        return self.filter(referral_date__lte=day).filter(models.Q(closure_date__isnull=True) | models.Q(closure_date__gt=day))
 
 
 class CINEpisode(CaseRecord):

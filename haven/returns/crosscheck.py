@@ -77,9 +77,7 @@ def from_database(authority, year: int) -> dict[str, int]:
     from haven.plans.models import Plan
 
     start, end = year_bounds(year)
-    in_need = (CINEpisode.objects.filter(authority=authority, referral_date__lte=end)
-               .filter(Q(closure_date__isnull=True) | Q(closure_date__gt=end))
-               .values("person_id").distinct().count())
+    in_need = CINEpisode.objects.filter(authority=authority).open_at_end_of(end).values("person_id").distinct().count()
     cp_starting = Plan.objects.filter(authority=authority, kind="cp", start_date__range=(start, end)).count()
     looked_after = (PeriodOfCare.objects.filter(authority=authority, start_date__lte=end)
                     .filter(Q(end_date__isnull=True) | Q(end_date__gt=end))

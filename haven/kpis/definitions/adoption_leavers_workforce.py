@@ -445,8 +445,7 @@ def open_cases(scope: Scope) -> dict[int, dict[str, dt.date]]:
     from haven.kpis.definitions.looked_after import looked_after_on
     from haven.kpis.definitions.protection import plans_current
 
-    cin = (CINEpisode.objects.filter(authority_id__in=scope.authority_ids, referral_date__lte=scope.as_of)
-           .filter(Q(closure_date__isnull=True) | Q(closure_date__gt=scope.as_of)))
+    cin = CINEpisode.objects.filter(authority_id__in=scope.authority_ids).open_at_end_of(scope.as_of)
     found: dict[int, dict[str, dt.date]] = defaultdict(dict)
     for how, rows in zip(OPEN_AS, (cin.values_list("person_id", "referral_date"),
                                    plans_current(scope, "cp").values_list("person_id", "start_date"),

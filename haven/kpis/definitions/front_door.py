@@ -211,14 +211,12 @@ def cin_count(scope: Scope):
     referral date on or before it and no closure date, or one after it (an episode closed that
     day is over). Each child once, with their earliest open episode's referral date and primary
     need. The CIN census counts the same children at 31 March (``haven.returns.crosscheck``)."""
-    from django.db.models import Q
 
     from haven.assessments.models import CINEpisode
 
     seen = set()
     for person_id, referral_date, need in (
-            CINEpisode.objects.filter(authority_id__in=scope.authority_ids, referral_date__lte=scope.end)
-            .filter(Q(closure_date__isnull=True) | Q(closure_date__gt=scope.end))
+            CINEpisode.objects.filter(authority_id__in=scope.authority_ids).open_at_end_of(scope.end)
             .order_by("person_id", "referral_date", "pk").values_list("person_id", "referral_date", "primary_need")):
         if person_id in seen:
             continue
