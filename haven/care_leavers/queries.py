@@ -173,21 +173,32 @@ def leaver_for(person, user, today: dt.date | None = None) -> Leaver:
     )
 
 
+def may_be_care_leaver():
+    """A filter on ``Person``: someone with a period of care or any leaving care record (a
+    status or a pathway plan), whatever the record's kind (a care leaver of 18 or over may be
+    recorded as an adult). By EXISTS, not joins, so no duplicates and no DISTINCT."""
+    from django.db.models import Exists, OuterRef
+
+    from haven.looked_after.models import PeriodOfCare
+
+    from .models import LeaverStatus, PathwayPlan
+
+    return (Exists(PeriodOfCare.objects.filter(person_id=OuterRef("pk")))
+            | Exists(LeaverStatus.objects.filter(person_id=OuterRef("pk")))
+            | Exists(PathwayPlan.objects.filter(person_id=OuterRef("pk"))))
+
+
 def candidates(user, today: dt.date | None = None):
     """People in ``user``'s scope who may be care leavers: aged 16 to 24 with a period of care
     or any leaving care record."""
-    from django.db.models import Q
-
     from haven.people.models import Person
 
     from .eligibility import birthday
 
     today = today or timezone.localdate()
     youngest, oldest = birthday(today, -16), birthday(today, -25)
-    # Whatever the record's kind: a care leaver of 18 or over may be recorded as an adult.
     return (Person.objects.visible_to(user).filter(date_of_birth__lte=youngest, date_of_birth__gt=oldest)
-            .filter(Q(periods_of_care__isnull=False) | Q(leaver_status__isnull=False)
-                    | Q(pathway_plans__isnull=False)).distinct().order_by("last_name", "first_name", "pk"))
+            .filter(may_be_care_leaver()).order_by("last_name", "first_name", "pk"))
 
 
 def team_rows(user, today: dt.date | None = None) -> list[Leaver]:

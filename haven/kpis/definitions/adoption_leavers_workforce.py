@@ -14,7 +14,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 
 from haven.core.calendar import add_months, birthday
 from haven.kpis.catalogue import COUNT, HIGHER, LOWER, MEAN, PERCENT, Row, Scope, kpi, shared
@@ -209,8 +209,8 @@ def care_leavers_on_birthday(scope: Scope, ages: tuple[int, ...]) -> list[Leaver
         Custody,
         LeaverContact,
         LeaverStatus,
-        PathwayPlan,
     )
+    from haven.care_leavers.queries import may_be_care_leaver
     from haven.core.codes.looked_after import LeaverEligibility as LE
     from haven.looked_after.models import Episode, PeriodOfCare
     from haven.people.models import Person
@@ -220,9 +220,7 @@ def care_leavers_on_birthday(scope: Scope, ages: tuple[int, ...]) -> list[Leaver
     loose = (Person.objects.filter(authority_id__in=scope.authority_ids,
                                    date_of_birth__gte=dt.date(scope.start.year - oldest - 1, 1, 1),
                                    date_of_birth__lte=dt.date(scope.end.year - youngest, 12, 31))
-             .filter(Exists(PeriodOfCare.objects.filter(person_id=OuterRef("pk")))
-                     | Exists(LeaverStatus.objects.filter(person_id=OuterRef("pk")))
-                     | Exists(PathwayPlan.objects.filter(person_id=OuterRef("pk")))))
+             .filter(may_be_care_leaver()))
     people = {}
     for pk, born in loose.values_list("pk", "date_of_birth"):
         days = [(birthday(born, n), n) for n in ages if scope.start <= birthday(born, n) <= scope.end]
