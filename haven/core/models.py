@@ -11,6 +11,16 @@ from simple_history.models import HistoricalRecords
 
 from . import access
 
+# Ids per ``__in`` query: under the 999 variables of SQLite builds older than 3.32, which Django
+# assumes (``connection.features.max_query_params``).
+IN_BATCH = 900
+
+
+def in_batches(items, size: int = IN_BATCH):
+    """``items`` (a list) in slices of ``size``: one query per slice for an ``__in`` lookup."""
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
 
 class CaseQuerySet(models.QuerySet):
     def visible_to(self, user, action: str = "view") -> CaseQuerySet:

@@ -25,6 +25,7 @@ from django.views import generic
 
 from haven.audit.log import Action, record
 from haven.core.forms import GovukForm
+from haven.core.models import in_batches
 from haven.core.views.generic import CapabilityRequiredMixin
 
 from . import hotspots
@@ -77,7 +78,7 @@ def _social_workers(ids) -> dict[int, str]:
     from haven.people.models import Allocation
 
     found: dict[int, set[str]] = {}
-    for chunk in hotspots._chunks(sorted(ids)):
+    for chunk in in_batches(sorted(ids)):
         for pid, first, last, username in (
                 Allocation.objects.current().filter(person_id__in=chunk, role=Allocation.Role.SOCIAL_WORKER,
                                                     worker__isnull=False)

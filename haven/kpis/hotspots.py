@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from haven.core.calendar import add_months
 from haven.core.codes import CPCategory
+from haven.core.models import in_batches
 
 from .catalogue import Scope
 from .common import day_start, local_date
@@ -37,7 +38,6 @@ MISSING_EPISODES = 3
 VISIT_RULES = ("cp_visit_10wd", "cla_visit")
 RHI_DAYS = 30
 CATEGORIES = dict(CPCategory.choices)
-CHUNK = 900                    # ids per query (SQLite's limit on a statement's variables)
 
 
 @dataclass(frozen=True)
@@ -237,7 +237,7 @@ def _visits(scope: Scope, now) -> list[Listed]:
         if rule is None or rule.satisfied_by.match != "person" or not wanted:
             continue
         source = rule.satisfied_by
-        seen = [s for chunk in _chunks(wanted) for s in (
+        seen = [s for chunk in in_batches(wanted) for s in (
             source.model_class.objects.filter(**source.filter).exclude(**source.exclude).filter(person_id__in=chunk)
             .values("person_id").annotate(last=Max(source.date)))]
         for s in seen:
@@ -275,7 +275,7 @@ def _unallocated(scope: Scope, now) -> list[Listed]:
     ids = sorted(open_as)
     last_worker: dict[int, tuple[dt.date, str]] = {}
     teams: dict[int, set[str]] = defaultdict(set)
-    for chunk in _chunks(ids):
+    for chunk in in_batches(ids):
         for pid, end, first, last, username in (
                 Allocation.objects.filter(person_id__in=chunk, role=Allocation.Role.SOCIAL_WORKER,
                                           worker__isnull=False, end_date__lte=today)
@@ -344,7 +344,3 @@ def _rhi(scope: Scope, now) -> list[Listed]:
                  "returns without a timely offer": len(found)}))
     return rows
 
-
-def _chunks(ids: list, size: int = CHUNK):
-    for i in range(0, len(ids), size):
-        yield ids[i:i + size]

@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.views import generic
 
 from haven.audit.log import Action, record
+from haven.core.models import in_batches
 from haven.core.views.generic import CapabilityRequiredMixin, paginate
 
 from . import attribution, charts, reference, store
@@ -223,8 +224,7 @@ def people_for(user, ids):
 
     ids = [i for i in ids if i is not None]
     found, openable = {}, set()
-    for i in range(0, len(ids), 900):
-        chunk = ids[i:i + 900]
+    for chunk in in_batches(ids):
         for p in Person.objects.visible_to(user, "discover").filter(pk__in=chunk):
             found[p.pk] = p
         openable.update(Person.objects.visible_to(user, "view").filter(pk__in=chunk).values_list("pk", flat=True))

@@ -24,6 +24,8 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from haven.core.models import in_batches
+
 from . import postcodes
 
 TEMPORARY = {"T0", "T1", "T2", "T3", "T4"}
@@ -732,13 +734,13 @@ def rows_for(person) -> list[Row]:
 
 def rows_by_person(person_ids) -> dict[int, list[Row]]:
     """{person id: their stored episodes as SSDA903 rows (all periods)} for many children, in a
-    query per thousand children (a return's hundreds, not a query each)."""
+    query per 900 children (a return's hundreds, not a query each)."""
     from .models import Episode
 
     ids = sorted({p for p in person_ids if p is not None})
     by_person: dict[int, list] = {}
-    for i in range(0, len(ids), 1000):
-        for e in (Episode.objects.filter(person_id__in=ids[i:i + 1000]).select_related("placement", "period")
+    for batch in in_batches(ids):
+        for e in (Episode.objects.filter(person_id__in=batch).select_related("placement", "period")
                   .order_by("person_id", "start_date", "pk")):
             by_person.setdefault(e.person_id, []).append(e)
     out: dict[int, list[Row]] = {}

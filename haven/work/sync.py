@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from haven.core.calendar import add_months
+from haven.core.models import in_batches
 from haven.core.timescales.engine import compute
 from haven.core.timescales.rules import RULES, Rule
 
@@ -40,11 +41,6 @@ def _as_value(value, hours: bool):
     return value
 
 
-def _chunks(items: list, size: int = 900):
-    for i in range(0, len(items), size):
-        yield items[i:i + size]
-
-
 def recompute(rule: Rule, trigger_ids: Iterable[int] | None = None) -> int:
     """Replace the deadlines of ``rule`` for these triggers (all triggers when None)."""
     T = rule.trigger.model_class
@@ -53,7 +49,7 @@ def recompute(rule: Rule, trigger_ids: Iterable[int] | None = None) -> int:
     if ids is not None and not ids:
         return 0
     written = 0
-    batches = [None] if ids is None else list(_chunks(ids))
+    batches = [None] if ids is None else list(in_batches(ids))
     for batch in batches:
         with transaction.atomic():
             written += _recompute_batch(rule, T, ct, batch)
@@ -127,7 +123,7 @@ def _events(rule: Rule, trigger_ids, person_ids) -> dict[int, list]:
     else:
         key_path = S.link if S.link.endswith("_id") else f"{S.link}_id" if "__" not in S.link else S.link
         ids = trigger_ids
-    for batch in _chunks(list(ids)):
+    for batch in in_batches(list(ids)):
         qs = model._base_manager.filter(**{f"{key_path}__in": batch}, **S.filter).exclude(**S.exclude)
         for key, value in qs.exclude(**{f"{S.date}__isnull": True}).values_list(key_path, S.date):
             events[key].append(value)
