@@ -27,12 +27,13 @@ never their own copies of the rules.
 
 from __future__ import annotations
 
-import contextvars
 import datetime as dt
 import functools
 import inspect
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+
+from haven.core.memo import remember, remembering
 
 PERCENT, COUNT, PER_10K, MEAN = "percent", "count", "per_10k", "mean"
 HIGHER, LOWER = "higher", "lower"   # which way is better; None: neither (context)
@@ -156,23 +157,15 @@ def population(scope: Scope) -> int | None:
     return total
 
 
-_memo: contextvars.ContextVar[dict | None] = contextvars.ContextVar("kpi_memo", default=None)
-
-
 def shared(func):
     """A helper several KPIs call with the same scope (the contacts decided in the period, the
     care leavers on their birthdays): while ``compute_all`` runs, each scope's result is worked
-    out once. The helper must return a value (a list), not a generator."""
+    out once (``haven.core.memo``). The helper must return a value (a list), not a generator."""
 
     @functools.wraps(func)
     def wrapper(scope, *args):
-        memo = _memo.get()
-        if memo is None:
-            return func(scope, *args)
         key = (func.__module__, func.__qualname__, tuple(scope.authority_ids), scope.start, scope.end, args)
-        if key not in memo:
-            memo[key] = func(scope, *args)
-        return memo[key]
+        return remember(key, lambda: func(scope, *args))
 
     return wrapper
 
@@ -218,11 +211,8 @@ def compute(k: Kpi, scope: Scope) -> Result:
 def compute_all(scope: Scope, ids: Iterable[str] | None = None) -> list[Result]:
     load()
     wanted = list(ids) if ids is not None else list(CATALOGUE)
-    token = _memo.set({})
-    try:
+    with remembering():
         return [compute(CATALOGUE[i], scope) for i in wanted]
-    finally:
-        _memo.reset(token)
 
 
 def load() -> dict[str, Kpi]:

@@ -27,11 +27,12 @@ DfE's third column when the file has one ("ERROR"/"QUERY"), else an error.
 
 from __future__ import annotations
 
-import contextvars
 import csv
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from haven.core.memo import remember, remembering
 
 REFERENCE = Path(__file__).parent / "reference"
 
@@ -136,21 +137,12 @@ def read_rules_file(filename: str) -> dict[str, tuple[str, str]]:
     return out
 
 
-_run_memo: contextvars.ContextVar[dict | None] = contextvars.ContextVar("return_rules_memo", default=None)
-
-
 def shared_in_run(name: str, data, compute: Callable[[], object]):
     """``compute()``, worked out once per ``Registry.run`` for ``data`` when several rules need
     the same thing (the CIN census's entry checks of every episode); outside a run (a rule
     called on its own, as the tests do) it is computed each time, so a changed return is never
-    judged on stale work."""
-    memo = _run_memo.get()
-    if memo is None:
-        return compute()
-    key = (name, id(data))
-    if key not in memo:
-        memo[key] = compute()
-    return memo[key]
+    judged on stale work (``haven.core.memo``)."""
+    return remember((name, id(data)), compute)
 
 
 class Registry:
@@ -208,11 +200,8 @@ class Registry:
         """Run every rule (or ``only`` these codes) over ``data``. ``locate(child_id)`` gives
         the person's primary key and the page to fix it on. Work several rules share
         (``shared_in_run``) is done once in a run."""
-        token = _run_memo.set({})
-        try:
+        with remembering():
             return self._run(data, locate=locate, only=only)
-        finally:
-            _run_memo.reset(token)
 
     def _run(self, data, *, locate, only) -> Report:
         report = Report(self.name, not_run=dict(self.not_run), as_at=getattr(data, "as_at", None),
