@@ -208,12 +208,13 @@ class Registry:
                         in_progress=getattr(data, "in_progress", False))
         wanted = set(only) if only is not None else None
         in_progress = report.in_progress
+        not_begun = (f"the collection year had not begun on {data.as_at:%d/%m/%Y}, the day the return is as at"
+                     if getattr(data, "not_begun", False) else None)
         for code, rule in self.rules.items():
             if wanted is not None and code not in wanted:
                 continue
-            if getattr(data, "not_begun", False):
-                report.not_run[code] = (f"the collection year had not begun on {data.as_at:%d/%m/%Y}, the day the "
-                                        "return is as at")
+            if not_begun:
+                report.not_run[code] = not_begun
                 continue
             missing = [item for item in rule.needs if item in self.not_held]
             if missing:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 import zipfile
 
+from django.utils import timezone
+
 from haven.audit.models import AccessLog
 
 
@@ -53,3 +55,18 @@ def test_social_workers_and_people_without_a_role_cannot_use_returns(world, as_u
     for path in ("ssda903.zip", "cin-census.xml", "annex-a.xlsx", "ssd.zip", "findings.csv"):
         assert as_user(world.nora).get(f"/returns/{path}").status_code == 403, path
         assert as_user(world.alice).get(f"/returns/{path}").status_code == 403, path
+
+
+def test_a_year_in_progress_says_so_on_the_page(world, as_user):
+    """The collection year that has not ended is as at today (or the record's last day), and
+    the page says so; a year that has ended does not."""
+    from haven.returns.ssda903 import year_bounds
+
+    today = timezone.localdate()
+    current = today.year + (1 if today.month >= 4 else 0)
+    client = as_user(world.bob)
+    body = client.get(f"/returns/?la={world.westminster.pk}&year={current}&kind=ssda903").content.decode()
+    assert 'data-testid="in-progress"' in body and "The collection year is in progress" in body
+    assert year_bounds(current)[0] <= today
+    ended = client.get(f"/returns/?la={world.westminster.pk}&year={current - 1}&kind=ssda903").content.decode()
+    assert 'data-testid="summary"' in ended and 'data-testid="in-progress"' not in ended

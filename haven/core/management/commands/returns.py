@@ -119,6 +119,9 @@ class Command(BaseCommand):
         for code, why in sorted(report.crashed.items()):
             self.stdout.write(f"RULE FAILED TO RUN {code}: {why}")
         errors, queries = len(report.errors), len(report.queries)
+        if report.in_progress:
+            self.stdout.write(f"The collection year is in progress: the return is as at {report.as_at:%d/%m/%Y}; "
+                              "rules about what is due by 31 March do not run until the year ends.")
         self.stdout.write(f"{report.registry}: {len(report.ran)} rules ran, {len(report.not_run)} did not run "
                           f"(see the Returns page for why); {errors} error{'s' if errors != 1 else ''}, "
                           f"{queries} quer{'ies' if queries != 1 else 'y'}")
