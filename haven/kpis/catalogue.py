@@ -215,6 +215,15 @@ def compute_all(scope: Scope, ids: Iterable[str] | None = None) -> list[Result]:
         return [compute(CATALOGUE[i], scope) for i in wanted]
 
 
+def groups(kpis: Iterable[Kpi] | None = None) -> list[tuple[str, list[Kpi]]]:
+    """The KPIs (by default the whole catalogue) by their group, groups and KPIs in the
+    catalogue's order: how every page lists them."""
+    found: dict[str, list[Kpi]] = {}
+    for k in (load().values() if kpis is None else kpis):
+        found.setdefault(k.group, []).append(k)
+    return list(found.items())
+
+
 def load() -> dict[str, Kpi]:
     """Import every module of ``haven.kpis.definitions`` (each registers its KPIs)."""
     import importlib

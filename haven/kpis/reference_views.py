@@ -26,17 +26,10 @@ from haven.audit.log import Action, record
 from haven.core.views.generic import CapabilityRequiredMixin
 
 from . import reference
+from .catalogue import groups as catalogue_groups
 from .catalogue import load as load_catalogue
 from .models import Benchmark, KpiTarget
 from .reference_forms import BenchmarkUploadForm, TargetsForm
-
-
-def _groups(catalogue) -> list[tuple[str, list]]:
-    """The catalogue's KPIs by group, in the catalogue's order."""
-    groups: dict[str, list] = {}
-    for k in catalogue.values():
-        groups.setdefault(k.group, []).append(k)
-    return list(groups.items())
 
 
 def _served(user) -> list:
@@ -73,7 +66,7 @@ class Targets(CapabilityRequiredMixin, generic.TemplateView):
         for t in KpiTarget.objects.filter(Q(authority__isnull=True) | Q(authority__in=authorities)):
             held[(t.kpi, t.authority_id)] = t
         groups = []
-        for group, kpis in _groups(catalogue):
+        for group, kpis in catalogue_groups(catalogue.values()):
             rows = []
             for k in kpis:
                 default = held.get((k.id, None))
@@ -195,7 +188,7 @@ class Benchmarks(CapabilityRequiredMixin, generic.TemplateView):
             held.setdefault(b.kpi, []).append(b)
             total += 1
         groups = []
-        for group, kpis in _groups(catalogue):
+        for group, kpis in catalogue_groups(catalogue.values()):
             rows = [(k, [(b, reference.figure(k, b.value)) for b in held.pop(k.id)]) for k in kpis if k.id in held]
             if rows:
                 groups.append((group, rows))

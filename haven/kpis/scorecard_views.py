@@ -29,7 +29,7 @@ from haven.core.versioning import StaleEdit, save_versioned
 from haven.core.views.generic import CapabilityRequiredMixin
 
 from . import scorecards, store
-from .catalogue import load
+from .catalogue import groups, load
 from .models import Scorecard, ScorecardEdition
 from .selection import allowed_units, unit_key
 from .templatetags.kpis import RAG, kpi_value
@@ -87,10 +87,7 @@ class ScorecardForm(GovukForm):
     def kpi_groups(self) -> list[tuple[str, list]]:
         """The indicator checkboxes by the catalogue's groups."""
         boxes = {str(box.data["value"]): box for box in self["kpis"]}
-        groups: dict[str, list] = {}
-        for k in self.catalogue.values():
-            groups.setdefault(k.group, []).append(boxes[k.id])
-        return list(groups.items())
+        return [(group, [boxes[k.id] for k in kpis]) for group, kpis in groups(self.catalogue.values())]
 
 
 class ScorecardMixin(CapabilityRequiredMixin):

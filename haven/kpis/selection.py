@@ -62,7 +62,7 @@ class SelectionForm(GovukForm):
     as_of = GovukDateField(label="As at", required=False, not_future=True, min_year=2000,
                            help_text="Leave blank for today. For example, 31 3 2026")
 
-    def __init__(self, *args, user, units, teams, workers, everything: bool, **kwargs):
+    def __init__(self, *args, units, teams, workers, everything: bool, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].choices = [(unit_key(u), u.name) for u in units]
         self.fields["team"].choices = [("", "All teams"), *((str(t.pk), t.name) for t in teams), ("none", "Not allocated")]
@@ -158,7 +158,7 @@ def choose(request) -> tuple[SelectionForm, Selection | None]:
     team_by_key = {str(t.pk): t for t in teams}
     chosen_team = team_by_key.get((data or {}).get("team", "")) if data else None
     workers = list(_workers_for(wanted, chosen_team)) if wanted and everything else []
-    form = SelectionForm(data, user=user, units=units, teams=teams, workers=workers, everything=everything,
+    form = SelectionForm(data, units=units, teams=teams, workers=workers, everything=everything,
                          initial={"period": "12m", "unit": unit_key(wanted) if wanted else ""})
     if wanted is None:
         form.is_valid()

@@ -31,17 +31,10 @@ from haven.core.views.generic import CapabilityRequiredMixin, paginate
 
 from . import attribution, charts, reference, store
 from .catalogue import CATALOGUE, Scope, compute, load, tally, value_of
+from .catalogue import groups as catalogue_groups
 from .selection import choose
 
 PAGE = 100
-
-
-def group_order() -> list[str]:
-    seen = []
-    for k in load().values():
-        if k.group not in seen:
-            seen.append(k.group)
-    return seen
 
 
 def _figures(selection, state, kpis=None) -> dict:
@@ -88,11 +81,9 @@ class Dashboard(SelectionMixin, generic.TemplateView):
         targets = reference.targets_for(_authority_for_targets(selection))
         comparators = reference.benchmarks_for(list(CATALOGUE), selection.as_of.year)
         groups = []
-        for group in group_order():
+        for group, kpis in catalogue_groups():
             rows = []
-            for k in CATALOGUE.values():
-                if k.group != group:
-                    continue
+            for k in kpis:
                 fig, prev, target = now.get(k.id), before.get(k.id), targets.get(k.id)
                 value = fig.value if fig else None
                 rows.append({
