@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.views import generic
 
-from haven.audit.log import Action, record
+from haven.audit.log import Action
 from haven.core.forms import GovukForm
 from haven.core.models import in_batches
 from haven.core.views.generic import CapabilityRequiredMixin
@@ -147,10 +147,10 @@ class Hotspots(CapabilityRequiredMixin, generic.TemplateView):
             show_many=concern in (None, MORE_THAN_ONE),
         )
         counts = {s.code: s.count for s in sections}
-        record(self.request, Action.VIEW, authority_id=unit.authority.pk if unit.authority else None,
-               summary=f"Hotspots: {unit.name}, as at {today:%d/%m/%Y}"
+        unit.audit(self.request, Action.VIEW,
+                   summary=f"Hotspots: {unit.name}, as at {today:%d/%m/%Y}"
                        + (f" ({concern})" if concern else ""),
-               detail={"people": sorted(ids), "counts": counts, "more_than_one": len(many)})
+                   people=sorted(ids), counts=counts, more_than_one=len(many))
         return context
 
     def export(self):
@@ -183,10 +183,10 @@ class Hotspots(CapabilityRequiredMixin, generic.TemplateView):
             writer.writerow([s.concern.title, place, *ident, len(named.get(r.person_id, [s])),
                              "" if masked else workers.get(r.person_id, ""),
                              *("" if masked else export_cell(r.why.get(c)) for c in columns)])
-        record(self.request, Action.EXPORT, authority_id=unit.authority.pk if unit.authority else None,
-               summary=f"Hotspots (csv): {unit.name}, as at {today:%d/%m/%Y} ({len(rows)} rows)"
+        unit.audit(self.request, Action.EXPORT,
+                   summary=f"Hotspots (csv): {unit.name}, as at {today:%d/%m/%Y} ({len(rows)} rows)"
                        + (f" ({concern})" if concern else ""),
-               detail={"people": ids, "counts": {s.code: s.count for s in sections}})
+                   people=ids, counts={s.code: s.count for s in sections})
         name = slugify(unit.name)
         response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = (f'attachment; filename="hotspots-{name}-{today:%Y%m%d}'

@@ -119,6 +119,17 @@ class Unit:
     def name(self) -> str:
         return (self.authority or self.partnership).name
 
+    def audit(self, request, action: str, summary: str, **detail):
+        """One access-log entry about this unit's data: an authority's carries the authority; a
+        partnership's names the partnership and its authorities in the detail (an entry has
+        one authority), so a search of an authority's log finds it."""
+        from haven.audit.log import record
+
+        if self.partnership is not None:
+            detail = {**detail, "partnership": self.partnership.pk, "authorities": self.authority_ids}
+        return record(request, action, authority_id=self.authority.pk if self.authority else None,
+                      summary=summary, detail=detail)
+
     @property
     def authority_ids(self) -> list[int]:
         return sorted(a.pk for a in self.authorities)

@@ -25,7 +25,7 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.utils import timezone
 from django.views import generic
 
-from haven.audit.log import Action, record
+from haven.audit.log import Action
 from haven.core.models import in_batches
 from haven.core.views.generic import CapabilityRequiredMixin, paginate
 
@@ -95,8 +95,8 @@ class Dashboard(SelectionMixin, generic.TemplateView):
                 })
             groups.append((group, rows))
         context.update(state=state, previous=previous, groups=groups, query=selection.query())
-        record(self.request, Action.VIEW, authority_id=unit.authority.pk if unit.authority else None,
-               summary=f"Performance dashboard: {selection.title}, {selection.period_label}")
+        unit.audit(self.request, Action.VIEW,
+                   summary=f"Performance dashboard: {selection.title}, {selection.period_label}")
         return context
 
     def post(self, request, *args, **kwargs):
@@ -161,8 +161,8 @@ class KpiDetail(SelectionMixin, generic.TemplateView):
                 context["breakdown"] = _breakdown(k, {w: v for w, v in headline.by_worker.items() if w in members},
                                                   "worker", selection)
             context["breakdown_chart"] = charts.bars(k, context["breakdown"], target)
-        record(self.request, Action.VIEW, authority_id=unit.authority.pk if unit.authority else None,
-               summary=f"KPI {k.id}: {selection.title}, {selection.period_label}")
+        unit.audit(self.request, Action.VIEW,
+                   summary=f"KPI {k.id}: {selection.title}, {selection.period_label}")
         return context
 
 
@@ -286,9 +286,9 @@ class Children(SelectionMixin, generic.TemplateView):
             query=selection.query(), counted_query=selection.query(counted="1"),
             uncounted_query=selection.query(counted="0"),
         )
-        record(self.request, Action.VIEW, authority_id=selection.unit.authority.pk if selection.unit.authority else None,
-               summary=f"KPI {k.id} children: {selection.title}, {selection.period_label} ({len(rows)} rows)",
-               detail={"kpi": k.id, "people": [r.person_id for r in page.object_list if r.person_id]})
+        selection.unit.audit(self.request, Action.VIEW,
+                             summary=f"KPI {k.id} children: {selection.title}, {selection.period_label} ({len(rows)} rows)",
+                             kpi=k.id, people=[r.person_id for r in page.object_list if r.person_id])
         return context
 
     def export(self, fmt: str):
@@ -313,9 +313,9 @@ class Children(SelectionMixin, generic.TemplateView):
             table.append([*ident, "yes" if r.counted else "no", team, worker,
                           *(("" if masked else export_cell(r.why.get(c), xlsx=xlsx)) for c in columns)])
         filename = f"{k.id}-{selection.unit.name.lower().replace(' ', '-')}-{selection.end:%Y%m%d}"
-        record(self.request, Action.EXPORT, authority_id=selection.unit.authority.pk if selection.unit.authority else None,
-               summary=f"KPI {k.id} children ({fmt}): {selection.title}, {selection.period_label} ({len(rows)} rows)",
-               detail={"kpi": k.id, "people": [r.person_id for r in rows if r.person_id]})
+        selection.unit.audit(self.request, Action.EXPORT,
+                             summary=f"KPI {k.id} children ({fmt}): {selection.title}, {selection.period_label} ({len(rows)} rows)",
+                             kpi=k.id, people=[r.person_id for r in rows if r.person_id])
         if fmt == "csv":
             out = io.StringIO()
             writer = csv.writer(out)

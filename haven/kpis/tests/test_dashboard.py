@@ -142,6 +142,10 @@ def test_an_analyst_may_choose_the_partnership(world, as_user):
     html = client.get(f"/performance/?unit=p-{world.westminster.partnership_id}").content.decode()
     assert "Test partnership" in html
     assert store.Unit.of_partnership(world.westminster.partnership).runs().filter(computed_at__isnull=False).exists()
+    # the view is audited against the partnership and each of its authorities
+    entry = AccessLog.objects.filter(username="ada", summary__startswith="Performance dashboard: Test partnership").latest("at")
+    assert entry.detail["partnership"] == world.westminster.partnership_id
+    assert set(entry.detail["authorities"]) == {world.westminster.pk, world.hammersmith.pk}
     # bob serves Westminster only: the partnership is not his to choose, and he gets his authority
     bob = as_user(world.bob).get(f"/performance/?unit=p-{world.westminster.partnership_id}").content.decode()
     assert f'value="p-{world.westminster.partnership_id}"' not in bob
