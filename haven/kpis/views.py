@@ -198,14 +198,14 @@ def live_rows(k, selection):
     """The KPI computed from the record now, for the selection: the rows that count for its team or
     worker (``haven.kpis.attribution``), the same rows the stored figure was made from."""
     result = compute(k, Scope(selection.unit.authorities, selection.start, selection.end))
-    rows = result.rows
+    rows, found = result.rows, None
     if selection.team is not None or selection.worker is not None:
         found = attribution.holders(selection.unit.authority_ids, selection.start, selection.end, k.allocations)
         if selection.worker is not None:
             rows = [r for r in rows if attribution.key(attribution.place(r, found).worker_id) == selection.worker_key]
         else:
             rows = [r for r in rows if attribution.key(attribution.place(r, found).team_id) == selection.team_key]
-    return result, rows
+    return result, rows, found
 
 
 def people_for(user, ids):
@@ -246,31 +246,30 @@ class Children(SelectionMixin, generic.TemplateView):
         k = self.kpi_or_404()
         form, selection = choose(self.request)
         if selection is None:
-            return k, form, None, None, [], []
+            return k, form, None, None, None, [], [], None
         shown = self.request.GET.get("counted")
-        _result, every = live_rows(k, selection)
+        result, every, holders = live_rows(k, selection)
         rows = [r for r in every if shown not in ("0", "1") or r.counted == (shown == "1")]
-        return k, form, selection, shown, every, rows
+        return k, form, selection, shown, result, every, rows, holders
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        k, form, selection, shown, all_rows, rows = self.chosen_rows()
+        k, form, selection, shown, result, all_rows, rows, holders = self.chosen_rows()
         context.update(form=form, selection=selection, kpi=k, title=f"{k.name}: the children behind the figure")
         if selection is None:
             return context
-        n, d = tally(k.kind, all_rows)
-        if k.kind == "per_10k" and selection.team is None and selection.worker is None:
-            from .catalogue import population
-
-            d = population(Scope(selection.unit.authorities, selection.start, selection.end))
-        live_value = value_of(k.kind, n, d)
+        if selection.team is None and selection.worker is None:
+            n, d, live_value = result.numerator, result.denominator, result.value
+        else:   # a team's or worker's share of the rows (a rate per 10,000 has no population of its own)
+            n, d = tally(k.kind, all_rows)
+            live_value = value_of(k.kind, n, d)
         state = store.states(selection.unit, [(selection.start, selection.end)])[(selection.start, selection.end)]
         stored = _figures(selection, state, kpis=[k.id]).get(k.id) if state.ready else None
         differs = stored is not None and (stored.numerator, stored.denominator) != (n, d)
         page = paginate(self.request, rows, PAGE)
         people = people_for(self.request.user, [r.person_id for r in page.object_list])
-        holders = attribution.holders(selection.unit.authority_ids, selection.start, selection.end, k.allocations,
-                                      people=[r.person_id for r in page.object_list])
+        holders = holders or attribution.holders(selection.unit.authority_ids, selection.start, selection.end,
+                                                 k.allocations, people=[r.person_id for r in page.object_list])
         names = _holder_names(holders, page.object_list)
         columns = why_columns(page.object_list)
         listed = []
@@ -292,11 +291,12 @@ class Children(SelectionMixin, generic.TemplateView):
         return context
 
     def export(self, fmt: str):
-        k, _form, selection, _shown, _every, rows = self.chosen_rows()
+        k, _form, selection, _shown, _result, _every, rows, holders = self.chosen_rows()
         if selection is None:
             return HttpResponse("Choose what to export.", status=400, content_type="text/plain")
         people = people_for(self.request.user, [r.person_id for r in rows])
-        holders = attribution.holders(selection.unit.authority_ids, selection.start, selection.end, k.allocations)
+        holders = holders or attribution.holders(selection.unit.authority_ids, selection.start, selection.end,
+                                                 k.allocations)
         names = _holder_names(holders, rows)
         columns = why_columns(rows)
         header = ["child ID", "name", "date of birth", "counted", "team", "worker", *columns]
