@@ -145,13 +145,7 @@ def figures(edition, *, fresh: bool = False) -> Figures:
     month_end = edition.month
     periods = {"month": store.period("month", month_end), "year": store.period("12m", month_end),
                "previous": store.period("month", last_month(month_end.replace(day=1)))}
-    states = {}
-    for name, (start, end) in periods.items():
-        state = store.ensure(unit, start, end)
-        if fresh and state.stale:
-            store.compute_run(unit, start, end)
-            state = store.states(unit, [(start, end)])[(start, end)]
-        states[name] = state
+    states = {name: store.ensure(unit, start, end, fresh=fresh) for name, (start, end) in periods.items()}
     runs = {name: state.run for name, state in states.items()}
     stored = store.stored_figures(list(runs.values()), kpis=ids)
     targets = reference.targets_for(scorecard.authority)
@@ -256,10 +250,10 @@ def make_due(*, today: dt.date | None = None, log=None) -> list:
     today = today or timezone.localdate()
     month = last_month(today)
     made = []
+    done = set(ScorecardEdition.objects.filter(month=month, generated_at__isnull=False)
+               .values_list("scorecard_id", flat=True))
     for scorecard in Scorecard.objects.filter(active=True).select_related("authority", "partnership"):
-        if today.day < scorecard.generate_on_day:
-            continue
-        if ScorecardEdition.objects.filter(scorecard=scorecard, month=month, generated_at__isnull=False).exists():
+        if today.day < scorecard.generate_on_day or scorecard.pk in done:
             continue
         try:
             edition = make_pdf(edition_for(scorecard, month))

@@ -289,11 +289,12 @@ def ask(unit: Unit, periods, *, now: dt.datetime | None = None) -> None:
             .update(viewed_at=now)
 
 
-def ensure(unit: Unit, start: dt.date, end: dt.date) -> RunState:
+def ensure(unit: Unit, start: dt.date, end: dt.date, *, fresh: bool = False) -> RunState:
     """The run for this period, computed now if it has never been (the headline of a page:
-    a few seconds at most), else as stored (out of date or not: the state says)."""
+    a few seconds at most), or with ``fresh`` if it is out of date (a scorecard's PDF); else as
+    stored (out of date or not: the state says)."""
     state = states(unit, [(start, end)])[(start, end)]
-    if not state.ready:
+    if not state.ready or (fresh and state.stale):
         compute_run(unit, start, end)
         state = states(unit, [(start, end)])[(start, end)]
     return state
