@@ -78,3 +78,9 @@ def add_months(start: dt.date, months: int) -> dt.date:
     month = month_index % 12 + 1
     day = min(start.day, _calendar.monthrange(year, month)[1])
     return dt.date(year, month, day)
+
+
+def collection_year(day: dt.date) -> int:
+    """The collection (financial) year ``day`` falls in, named by its 31 March: 1 April 2025
+    to 31 March 2026 is 2026, as the DfE's returns name it."""
+    return day.year + 1 if day.month >= 4 else day.year

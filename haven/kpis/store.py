@@ -43,7 +43,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from haven.core.calendar import add_months
+from haven.core.calendar import add_months, collection_year
 
 from . import attribution
 from .catalogue import CATALOGUE, PER_10K, Scope, compute_all, load, tally, value_of
@@ -74,7 +74,7 @@ def period(kind: str, as_of: dt.date) -> tuple[dt.date, dt.date]:
     if kind == "month":
         return as_of.replace(day=1), as_of
     if kind == "fytd":
-        return dt.date(as_of.year if as_of.month >= 4 else as_of.year - 1, 4, 1), as_of
+        return dt.date(collection_year(as_of) - 1, 4, 1), as_of
     raise ValueError(f"unknown period {kind}")
 
 

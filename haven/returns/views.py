@@ -22,6 +22,7 @@ from django.views import generic
 
 from haven.accounts.models import LocalAuthority
 from haven.audit.log import Action, record
+from haven.core.calendar import collection_year
 from haven.core.views.generic import CapabilityRequiredMixin
 
 from . import crosscheck, ssda903
@@ -32,7 +33,7 @@ SHOWN = 500   # findings listed on the page; the CSV has them all
 
 def _year_choices():
     this = timezone.localdate()
-    last = this.year if this.month >= 4 else this.year - 1   # the latest collection year that has ended
+    last = collection_year(this) - 1   # the latest collection year that has ended
     return [(y, f"April {y - 1} to March {y}") for y in range(last + 1, last - 5, -1)]
 
 

@@ -21,7 +21,7 @@ from haven.care_leavers.models import (
     StayingPut,
 )
 from haven.care_planning.models import CarePlan, LACReview, ReviewRecommendation
-from haven.core.calendar import birthday
+from haven.core.calendar import birthday, collection_year
 from haven.core.codes.looked_after import ADOPTED
 from haven.education.models import PersonalEducationPlan, SchoolPlacement
 from haven.health.models import DentalCheck, HealthAssessment, SDQScore
@@ -168,7 +168,7 @@ class CareRecords:
             four = birthday(c.dob, 4)
             if day < four:
                 after = four + dt.timedelta(days=rng.randint(1, 20))
-                year_end = dt.date(four.year + (four.month >= 4), 3, 31)
+                year_end = dt.date(collection_year(four), 3, 31)
                 on = max(day, dt.date(year_end.year - 1, 4, 1))
                 if after > year_end and on <= last and on < self.today:
                     # the first questionnaire falls after the 31 March that follows the 4th
@@ -302,7 +302,7 @@ class CareRecords:
                 # care ended and in the same collection year (while a placement order is in force
                 # at 31 March the decision is open: 553; a decision reversed before the year is
                 # not reported: 118)
-                year_began = dt.date(end.year - (end.month < 4), 4, 1)
+                year_began = dt.date(collection_year(end) - 1, 4, 1)
                 steps.append(("reversed", max(steps[-1][1] + ONE_DAY, year_began,
                                               end - dt.timedelta(days=self.adoption_rng.randint(0, 56)))))
             for kind, day in steps:

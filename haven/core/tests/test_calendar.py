@@ -170,3 +170,12 @@ def test_adding_months_keeps_the_day_or_clamps_to_the_month_end(start, n):
         assert end.day < start.day
         assert (end + dt.timedelta(days=1)).day == 1  # clamped to the last day of the month
     assert end >= start
+
+
+def test_the_collection_year_is_named_by_its_31_march():
+    from haven.core.calendar import collection_year
+
+    assert collection_year(dt.date(2025, 4, 1)) == 2026
+    assert collection_year(dt.date(2026, 3, 31)) == 2026
+    assert collection_year(dt.date(2026, 4, 1)) == 2027
+    assert collection_year(dt.date(2026, 12, 7)) == 2027

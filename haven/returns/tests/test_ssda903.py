@@ -90,8 +90,10 @@ def test_the_command_takes_the_ons_code_and_refuses_an_unknown_authority(world, 
 def test_the_command_says_when_the_year_is_in_progress(world, tmp_path):
     from django.utils import timezone
 
+    from haven.core.calendar import collection_year
+
     today = timezone.localdate()
-    current = today.year + (1 if today.month >= 4 else 0)
+    current = collection_year(today)
     out = io.StringIO()
     try:
         call_command("returns", "ssda903", "--la", "205", "--year", str(current), "--out", str(tmp_path),
