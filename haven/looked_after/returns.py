@@ -23,8 +23,6 @@ def _d(value: dt.date | None) -> str:
 
 
 def episodes_for_return(authority, year_start: dt.date, year_end: dt.date) -> Iterator[dict]:
-    from haven.people.models import Person
-
     from .models import Episode
 
     people = (Episode.objects.filter(authority=authority, start_date__lte=year_end)
@@ -32,16 +30,15 @@ def episodes_for_return(authority, year_start: dt.date, year_end: dt.date) -> It
               .values_list("person_id", flat=True).distinct())
     people = sorted(set(people))
     rows_of = validation.rows_by_person(people)
-    for person in Person.objects.filter(pk__in=people).order_by("pk"):
-        for row in rows_of.get(person.pk, []):
+    for pk in people:
+        for row in rows_of.get(pk, []):
             if row.decom > year_end or (row.dec is not None and row.dec < year_start):
                 continue
-            # DEC/REC after the year end are not yet known to the return.
-            dec, rec = (row.dec, row.rec) if row.dec and row.dec <= year_end else (None, "")
+            row = validation.known_at(row, year_end)   # DEC/REC after the year end are not yet known
             yield {
-                "CHILD": str(person.pk), "DECOM": _d(row.decom), "RNE": row.rne, "LS": row.ls, "CIN": row.cin,
-                "PLACE": row.place, "PLACE_PROVIDER": row.place_provider, "DEC": _d(dec), "REC": rec,
-                "REASON_PLACE_CHANGE": row.reason_place_change if dec else "",
+                "CHILD": str(pk), "DECOM": _d(row.decom), "RNE": row.rne, "LS": row.ls, "CIN": row.cin,
+                "PLACE": row.place, "PLACE_PROVIDER": row.place_provider, "DEC": _d(row.dec), "REC": row.rec,
+                "REASON_PLACE_CHANGE": row.reason_place_change if row.dec else "",
                 "HOME_POST": "" if row.ls in validation.RESPITE else row.home_post,
                 "PL_POST": "" if row.ls in validation.RESPITE else row.pl_post, "URN": row.urn or "",
             }

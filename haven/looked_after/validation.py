@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from django.utils import timezone
@@ -730,6 +730,15 @@ def check(rows: Iterable[Row], *, dob: dt.date | None, today: dt.date | None = N
 def rows_for(person) -> list[Row]:
     """The child's stored episodes as SSDA903 rows (all periods)."""
     return rows_by_person([person.pk]).get(person.pk, [])
+
+
+def known_at(row: Row, day: dt.date) -> Row:
+    """The episode as the record stood on ``day``: one that ended later was still open (no
+    end date, reason or reason for the placement change yet). A return as at a day, or for a
+    year whose end is before the episode's."""
+    if row.dec is not None and row.dec > day:
+        return replace(row, dec=None, rec="", reason_place_change="")
+    return row
 
 
 def rows_by_person(person_ids) -> dict[int, list[Row]]:

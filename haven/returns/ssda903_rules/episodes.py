@@ -8,8 +8,6 @@ one that ends later is still open), and each rule reports its own findings."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from haven.looked_after import validation
 from haven.returns.rules import Hit
 
@@ -28,18 +26,11 @@ def _findings(ret) -> dict[str, list[Hit]]:
         people = [(pk, person) for pk, person in sorted(ret.people.items()) if person.local_id in in_return]
         rows_of = validation.rows_by_person([pk for pk, _ in people])
         for pk, person in people:
-            rows = [known_at(row, as_at) for row in rows_of.get(pk, []) if row.decom <= as_at]
+            rows = [validation.known_at(row, as_at) for row in rows_of.get(pk, []) if row.decom <= as_at]
             for f in validation.check(rows, dob=person.date_of_birth, today=as_at):
                 cached.setdefault(f.code, []).append(Hit(person.local_id, f.field, d(f.decom)))
         ret._episode_findings = cached
     return cached
-
-
-def known_at(row: validation.Row, day) -> validation.Row:
-    """The episode as the record stood on ``day``: one that ended later was still open."""
-    if row.dec is not None and row.dec > day:
-        return replace(row, dec=None, rec="", reason_place_change="")
-    return row
 
 
 def _adapter(code: str):
