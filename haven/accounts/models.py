@@ -116,13 +116,22 @@ class User(AbstractUser):
     def authorities_queryset(self):
         return LocalAuthority.objects.filter(pk__in=[a.pk for a in self.authorities])
 
-    def describe_authority(self) -> str:
+    @property
+    def shared_partnership(self):
+        """The partnership, when the user's teams serve several authorities all of one
+        partnership (a tri-borough worker); else None."""
         auths = self.authorities
         if len(auths) > 1:
             partnership = auths[0].partnership
             if partnership and all(a.partnership_id == partnership.pk for a in auths):
-                return partnership.name
-            return ", ".join(a.name for a in auths)
+                return partnership
+        return None
+
+    def describe_authority(self) -> str:
+        auths = self.authorities
+        if len(auths) > 1:
+            partnership = self.shared_partnership
+            return partnership.name if partnership else ", ".join(a.name for a in auths)
         if auths:
             return auths[0].name
         return self.home_authority.name if self.home_authority else ""

@@ -24,16 +24,10 @@ from . import store
 
 def allowed_units(user) -> list[store.Unit]:
     """The partnerships all of whose authorities the user serves, then those authorities."""
-    from haven.accounts.models import LocalAuthority, Partnership
-
     served = set(user.authority_wide_ids)
-    out = []
-    for p in Partnership.objects.order_by("name"):
-        unit = store.Unit.of_partnership(p)
-        if len(unit.authorities) > 1 and set(unit.authority_ids) <= served:
-            out.append(unit)
-    out += [store.Unit.of_authority(a) for a in LocalAuthority.objects.filter(pk__in=served).order_by("name")]
-    return out
+    every = store.units()
+    return ([u for u in every if u.partnership is not None and set(u.authority_ids) <= served]
+            + [u for u in every if u.authority is not None and u.authority.pk in served])
 
 
 def own_unit(user) -> store.Unit | None:
@@ -43,9 +37,8 @@ def own_unit(user) -> store.Unit | None:
         return None
     if len(authorities) == 1:
         return store.Unit.of_authority(authorities[0])
-    partnership = authorities[0].partnership
-    if partnership is not None and all(a.partnership_id == partnership.pk for a in authorities):
-        return store.Unit.of_partnership(partnership)
+    if user.shared_partnership is not None:
+        return store.Unit.of_partnership(user.shared_partnership)
     return store.Unit.of_authority(user.home_authority or authorities[0])
 
 
