@@ -21,7 +21,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import F, Max
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
@@ -225,6 +225,7 @@ def _visits(scope: Scope, now) -> list[Listed]:
     each rule (the rule's own ``satisfied_by``)."""
     from haven.core.timescales.rules import RULES
     from haven.work.models import Deadline
+    from haven.work.sync import last_events
 
     overdue = Deadline.objects.overdue(now).filter(rule__in=VISIT_RULES, authority_id__in=scope.authority_ids)
     by_child: dict[int, list[dict]] = defaultdict(list)
@@ -233,18 +234,13 @@ def _visits(scope: Scope, now) -> list[Listed]:
     last_seen: dict[int, dt.date] = {}
     for code in VISIT_RULES:
         rule = RULES.get(code)
-        wanted = sorted({pid for pid, found in by_child.items() if any(d["rule"] == code for d in found)})
+        wanted = [pid for pid, found in by_child.items() if any(d["rule"] == code for d in found)]
         if rule is None or rule.satisfied_by.match != "person" or not wanted:
             continue
-        source = rule.satisfied_by
-        seen = [s for chunk in in_batches(wanted) for s in (
-            source.model_class.objects.filter(**source.filter).exclude(**source.exclude).filter(person_id__in=chunk)
-            .values("person_id").annotate(last=Max(source.date)))]
-        for s in seen:
-            last = s["last"]
+        for pid, last in last_events(rule, wanted).items():
             last = local_date(last) if isinstance(last, dt.datetime) else last
-            if last and (s["person_id"] not in last_seen or last > last_seen[s["person_id"]]):
-                last_seen[s["person_id"]] = last
+            if pid not in last_seen or last > last_seen[pid]:
+                last_seen[pid] = last
     today = scope.as_of
     rows = []
     for pid, deadlines in by_child.items():

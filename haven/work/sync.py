@@ -130,6 +130,23 @@ def _events(rule: Rule, trigger_ids, person_ids) -> dict[int, list]:
     return events
 
 
+def last_events(rule: Rule, person_ids) -> dict[int, object]:
+    """``{person: the latest event that meets rule}`` (a date or a moment) for a rule met by
+    anything about the person (``satisfied_by.match == "person"``, such as a visit): read as
+    the engine reads its events (``_events``), the latest by one aggregate."""
+    from django.db.models import Max
+
+    S = rule.satisfied_by
+    if S.match != "person":
+        raise ValueError(f"rule {rule.code} is not met by the person's records")
+    out: dict[int, object] = {}
+    for batch in in_batches(sorted(set(person_ids))):
+        qs = (S.model_class._base_manager.filter(person_id__in=batch, **S.filter).exclude(**S.exclude)
+              .exclude(**{f"{S.date}__isnull": True}))
+        out.update(qs.values("person_id").annotate(last=Max(S.date)).values_list("person_id", "last"))
+    return out
+
+
 def _apply_exemptions(row: Deadline, exemptions: list, rule: Rule) -> None:
     """The latest decision counts. An exemption stops a clock that is still running; an
     extension moves the first due date, also once it has been met (so that an assessment

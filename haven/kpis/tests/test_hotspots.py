@@ -146,6 +146,14 @@ def test_an_overdue_visit_is_listed_one_done_late_is_not(world, today):
     assert found.rows.index(c) < found.rows.index(r)
 
 
+def test_an_overdue_visit_says_when_the_child_was_last_seen_on_one(world, today):
+    seen = kid(world, "Seen")
+    cp_plan(seen, today - dt.timedelta(days=80))
+    make_visit([seen], at(today - dt.timedelta(days=75), 10))    # the first visit, on time
+    r = row(sections(world, today)["visits"], seen)
+    assert r is not None and r.why["last seen on a visit"] == today - dt.timedelta(days=75)
+
+
 def test_an_open_case_with_no_current_social_worker_is_unallocated(world, today):
     ended, current, team_only, closed, cared = (kid(world, n) for n in ("Ended", "Current", "Team", "Closed", "Cared"))
     for child in (ended, current, team_only):
