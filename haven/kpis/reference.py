@@ -97,24 +97,21 @@ def target_for(kpi_id: str, authority) -> KpiTarget | None:
     """The target for ``kpi_id`` that applies to ``authority``: its own, else the default
     (authority empty). For a partnership (several authorities, or a ``Partnership``) or None:
     the default."""
+    return targets_for(authority, [kpi_id]).get(kpi_id)
+
+
+def targets_for(authority, kpis: Iterable[str] | None = None) -> dict[str, KpiTarget]:
+    """``{kpi id: KpiTarget}`` for every KPI (or those of ``kpis``) with a target that applies
+    to ``authority`` (as ``target_for``), in one query."""
     authority_id = _authority_id(authority)
     wanted = Q(authority__isnull=True)
     if authority_id is not None:
         wanted |= Q(authority_id=authority_id)
-    found = list(KpiTarget.objects.filter(wanted, kpi=kpi_id))
-    own = [t for t in found if t.authority_id is not None]
-    return own[0] if own else (found[0] if found else None)
-
-
-def targets_for(authority) -> dict[str, KpiTarget]:
-    """``{kpi id: KpiTarget}`` for every KPI with a target that applies to ``authority`` (as
-    ``target_for``), in one query."""
-    authority_id = _authority_id(authority)
-    wanted = Q(authority__isnull=True)
-    if authority_id is not None:
-        wanted |= Q(authority_id=authority_id)
+    held = KpiTarget.objects.filter(wanted)
+    if kpis is not None:
+        held = held.filter(kpi__in=list(kpis))
     found: dict[str, KpiTarget] = {}
-    for t in KpiTarget.objects.filter(wanted):
+    for t in held:
         if t.kpi not in found or t.authority_id is not None:
             found[t.kpi] = t
     return found

@@ -46,10 +46,6 @@ def _figures(selection, state, kpis=None) -> dict:
     return {kpi: store.figure(f, team=selection.team_key, worker=selection.worker_key) for kpi, f in stored.items()}
 
 
-def _authority_for_targets(selection):
-    return selection.unit.authority   # a partnership uses the default targets
-
-
 class SelectionMixin(CapabilityRequiredMixin):
     capability = "kpis.view"
     url_values = {"kpi": "cla_count"}   # for the URL permission walk
@@ -78,7 +74,7 @@ class Dashboard(SelectionMixin, generic.TemplateView):
         previous = states[points[0]] if len(points) > 1 else None
         now = _figures(selection, state)
         before = _figures(selection, previous) if previous else {}
-        targets = reference.targets_for(_authority_for_targets(selection))
+        targets = reference.targets_for(selection.unit.authority)   # a partnership: the defaults
         comparators = reference.benchmarks_for(list(CATALOGUE), selection.as_of.year)
         groups = []
         for group, kpis in catalogue_groups():
@@ -120,7 +116,7 @@ class KpiDetail(SelectionMixin, generic.TemplateView):
         if selection is None:
             return context
         unit = selection.unit
-        target = reference.targets_for(_authority_for_targets(selection)).get(k.id)
+        target = reference.target_for(k.id, selection.unit.authority)   # a partnership: the default
         state = store.ensure(unit, selection.start, selection.end)
         trend_points = store.trend(selection.kind, selection.as_of)
         annual_points = store.annual(selection.as_of) if k.annual else []
