@@ -387,29 +387,8 @@ def load_benchmarks(file_or_text, *, actor, replace: bool = False) -> LoadReport
         errors.sort(key=lambda e: e.line)
         return report
 
-    now = timezone.now()
-    with transaction.atomic():
-        held = {(b.kpi, b.area, b.area_name, b.year): b for b in Benchmark.objects.select_for_update()}
-        new, changed = [], []
-        for key, values in wanted.items():
-            b = held.get(key)
-            if b is None:
-                kpi_id, area, area_name, year = key
-                new.append(Benchmark(kpi=kpi_id, area=area, area_name=area_name, year=year, loaded_at=now,
-                                     loaded_by=actor, **values))
-            elif any(getattr(b, f) != v for f, v in values.items()):
-                for f, v in values.items():
-                    setattr(b, f, v)
-                b.loaded_at, b.loaded_by = now, actor
-                changed.append(b)
-            else:
-                report.unchanged += 1
-        Benchmark.objects.bulk_create(new)
-        Benchmark.objects.bulk_update(changed, ["period", "value", "source", "authority", "loaded_at", "loaded_by"])
-        report.created, report.updated = len(new), len(changed)
-        if replace:
-            gone = [b.pk for key, b in held.items() if key not in wanted]
-            report.deleted = Benchmark.objects.filter(pk__in=gone).delete()[0] if gone else 0
+    _upsert(Benchmark, ("kpi", "area", "area_name", "year"), wanted, report, replace=replace,
+            stamp={"loaded_at": timezone.now(), "loaded_by": actor})
     return report
 
 
@@ -474,25 +453,38 @@ def load_populations(file_or_text, *, actor, replace: bool = False) -> LoadRepor
         errors.sort(key=lambda e: e.line)
         return report
 
+    _upsert(ChildPopulation, ("authority_id", "year"), wanted, report, replace=replace)
+    return report
+
+
+def _upsert(model, key: tuple[str, ...], wanted: dict[tuple, dict], report: LoadReport, *, replace: bool,
+            stamp: dict | None = None) -> None:
+    """Make ``model``'s table hold ``wanted`` ({key values: {field: value}}), in one
+    transaction: rows not held are created, rows that differ updated (with ``stamp``'s fields,
+    such as who loaded them), the same left alone; with ``replace``, rows not wanted deleted.
+    The counts go in ``report``."""
+    stamp = stamp or {}
+    fields = sorted({f for values in wanted.values() for f in values} | set(stamp))
     with transaction.atomic():
-        held = {(p.authority_id, p.year): p for p in ChildPopulation.objects.select_for_update()}
+        held = {tuple(getattr(o, f) for f in key): o for o in model.objects.select_for_update()}
         new, changed = [], []
-        for (authority_id, year), values in wanted.items():
-            p = held.get((authority_id, year))
-            if p is None:
-                new.append(ChildPopulation(authority_id=authority_id, year=year, **values))
-            elif p.children != values["children"] or p.source != values["source"]:
-                p.children, p.source = values["children"], values["source"]
-                changed.append(p)
+        for k, values in wanted.items():
+            obj = held.get(k)
+            if obj is None:
+                new.append(model(**dict(zip(key, k, strict=True)), **values, **stamp))
+            elif any(getattr(obj, f) != v for f, v in values.items()):
+                for f, v in {**values, **stamp}.items():
+                    setattr(obj, f, v)
+                changed.append(obj)
             else:
                 report.unchanged += 1
-        ChildPopulation.objects.bulk_create(new)
-        ChildPopulation.objects.bulk_update(changed, ["children", "source"])
+        model.objects.bulk_create(new)
+        if changed:
+            model.objects.bulk_update(changed, fields)
         report.created, report.updated = len(new), len(changed)
         if replace:
-            gone = [p.pk for key, p in held.items() if key not in wanted]
-            report.deleted = ChildPopulation.objects.filter(pk__in=gone).delete()[0] if gone else 0
-    return report
+            gone = [o.pk for k, o in held.items() if k not in wanted]
+            report.deleted = model.objects.filter(pk__in=gone).delete()[0] if gone else 0
 
 
 def export_populations(out=None) -> str | None:
