@@ -146,17 +146,13 @@ def figures(edition, *, fresh: bool = False) -> Figures:
     periods = {"month": store.period("month", month_end), "year": store.period("12m", month_end),
                "previous": store.period("month", last_month(month_end.replace(day=1)))}
     states = {name: store.ensure(unit, start, end, fresh=fresh) for name, (start, end) in periods.items()}
-    runs = {name: state.run for name, state in states.items()}
-    stored = store.stored_figures(list(runs.values()), kpis=ids)
+    found = store.figures(states.values(), kpis=ids)
     targets = reference.targets_for(scorecard.authority)
     comparators = reference.benchmarks_for(ids, month_end.year)
     out = []
     for kpi_id in ids:
         k = catalogue[kpi_id]
-        got = {}
-        for name, run in runs.items():
-            held = stored.get(run.pk, {}).get(kpi_id) if run is not None else None
-            got[name] = store.figure(held) if held else None
+        got = {name: found.get(state.run.pk, {}).get(kpi_id) if state.ready else None for name, state in states.items()}
         target = targets.get(kpi_id)
         year_value = got["year"].value if got["year"] else None
         out.append(Line(k, got["month"], got["year"], got["previous"], target,

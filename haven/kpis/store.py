@@ -328,6 +328,16 @@ def stored_figures(runs, *, kpis=None, teams: bool = False, workers: bool = Fals
     return out
 
 
+def figures(states, *, kpis=None, team: str | None = None, worker: str | None = None) -> dict[int, dict[str, Figure]]:
+    """``{run id: {kpi id: Figure}}`` of the ready runs among ``states`` (``RunState`` or None),
+    only ``kpis`` when given: the unit's figures, or one team's or worker's (``figure``), read
+    in one query."""
+    runs = [s.run for s in states if s is not None and s.ready]
+    stored = stored_figures(runs, kpis=kpis, teams=team is not None, workers=worker is not None)
+    return {run: {kpi: figure(f, team=team, worker=worker) for kpi, f in found.items()}
+            for run, found in stored.items()}
+
+
 def figure(stored, *, team: int | str | None = None, worker: int | str | None = None) -> Figure | None:
     """A KPI's figure from its stored ``KpiFigure``: the whole unit's, or one team's or worker's
     (``"none"``: the rows that count for nobody). A team's or worker's rate per 10,000 has no

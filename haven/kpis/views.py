@@ -37,13 +37,11 @@ from .selection import choose
 PAGE = 100
 
 
-def _figures(selection, state, kpis=None) -> dict:
-    """{kpi id: Figure} of a run for the selection (the unit's, or its team's or worker's)."""
-    if not state.ready:
-        return {}
-    stored = store.stored_figures([state.run], kpis=kpis, teams=selection.team is not None,
-                                  workers=selection.worker is not None).get(state.run.pk, {})
-    return {kpi: store.figure(f, team=selection.team_key, worker=selection.worker_key) for kpi, f in stored.items()}
+def _figures(selection, *states, kpis=None) -> list[dict]:
+    """{kpi id: Figure} of each run (empty when not ready) for the selection (the unit's, or its
+    team's or worker's), read together."""
+    found = store.figures(states, kpis=kpis, team=selection.team_key, worker=selection.worker_key)
+    return [found.get(s.run.pk, {}) if s is not None and s.ready else {} for s in states]
 
 
 class SelectionMixin(CapabilityRequiredMixin):
@@ -72,8 +70,7 @@ class Dashboard(SelectionMixin, generic.TemplateView):
         state = store.ensure(unit, selection.start, selection.end)
         states = store.states(unit, points)
         previous = states[points[0]] if len(points) > 1 else None
-        now = _figures(selection, state)
-        before = _figures(selection, previous) if previous else {}
+        now, before = _figures(selection, state, previous)
         targets = reference.targets_for(selection.unit.authority)   # a partnership: the defaults
         comparators = reference.benchmarks_for(list(CATALOGUE), selection.as_of.year)
         groups = []
@@ -260,7 +257,7 @@ class Children(SelectionMixin, generic.TemplateView):
             n, d = tally(k.kind, all_rows)
             live_value = value_of(k.kind, n, d)
         state = store.states(selection.unit, [(selection.start, selection.end)])[(selection.start, selection.end)]
-        stored = _figures(selection, state, kpis=[k.id]).get(k.id) if state.ready else None
+        stored = _figures(selection, state, kpis=[k.id])[0].get(k.id)
         differs = stored is not None and (stored.numerator, stored.denominator) != (n, d)
         page = paginate(self.request, rows, PAGE)
         people = people_for(self.request.user, [r.person_id for r in page.object_list])
