@@ -84,3 +84,12 @@ def collection_year(day: dt.date) -> int:
     """The collection (financial) year ``day`` falls in, named by its 31 March: 1 April 2025
     to 31 March 2026 is 2026, as the DfE's returns name it."""
     return day.year + 1 if day.month >= 4 else day.year
+
+
+def months_between(start: dt.date, end: dt.date) -> int:
+    """Whole calendar months from ``start`` to ``end`` (the most ``n`` with
+    ``add_months(start, n) <= end``; 0 when ``end`` is before a month has passed)."""
+    n = max(0, (end.year - start.year) * 12 + end.month - start.month)
+    while n > 0 and add_months(start, n) > end:
+        n -= 1
+    return n

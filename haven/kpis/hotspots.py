@@ -25,7 +25,7 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
-from haven.core.calendar import add_months
+from haven.core.calendar import add_months, months_between
 from haven.core.codes import CPCategory
 from haven.core.models import in_batches
 
@@ -154,14 +154,6 @@ def in_more_than_one(sections: list[Section]) -> list[tuple[int, list[Section]]]
 
 
 # --- the concerns ----------------------------------------------------------------------------------
-
-def months_between(start: dt.date, end: dt.date) -> int:
-    """Whole calendar months from ``start`` to ``end`` (``add_months(start, n) <= end``)."""
-    n = max(0, (end.year - start.year) * 12 + end.month - start.month)
-    while n > 0 and add_months(start, n) > end:
-        n -= 1
-    return n
-
 
 def _cp_long(scope: Scope, now) -> list[Listed]:
     """Current CP plans (``plans_current``, as the KPIs) started before the same day 15 months ago;

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django import forms
 
-from haven.core.forms import GovukForm
+from haven.core.forms import GovukForm, _style_widget
 
 from .catalogue import PERCENT, Kpi
 from .reference import parse_number, plain_number
@@ -52,10 +52,8 @@ class TargetsForm(GovukForm):
                 self.initial[f"amber_{key}"] = plain_number(existing.amber_within)
                 self.initial[f"note_{key}"] = existing.note
             self.sections.append((key, heading, authority, existing))
-        # style the fields added after GovukFormMixin ran
-        for name, field in self.fields.items():
-            if name.startswith("note_"):
-                field.widget.attrs.setdefault("class", "govuk-input")
+        for name, field in self.fields.items():   # added after GovukFormMixin styled the form's fields
+            _style_widget(name, field)
 
     def _parse(self, name: str, what: str) -> float | None:
         raw = (self.cleaned_data.get(name) or "").strip()

@@ -179,3 +179,12 @@ def test_the_collection_year_is_named_by_its_31_march():
     assert collection_year(dt.date(2026, 3, 31)) == 2026
     assert collection_year(dt.date(2026, 4, 1)) == 2027
     assert collection_year(dt.date(2026, 12, 7)) == 2027
+
+
+def test_whole_months_between_two_days():
+    from haven.core.calendar import months_between
+
+    assert months_between(dt.date(2025, 1, 31), dt.date(2025, 2, 28)) == 1     # the month's end counts as a month
+    assert months_between(dt.date(2025, 1, 15), dt.date(2026, 4, 14)) == 14
+    assert months_between(dt.date(2025, 1, 15), dt.date(2026, 4, 15)) == 15
+    assert months_between(dt.date(2025, 3, 1), dt.date(2025, 2, 1)) == 0
